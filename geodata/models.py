@@ -1,0 +1,90 @@
+"""Korea's administrative areas (KOSTAT census units) and the local governments among them.
+
+Levels, top down: province (시도) > city with non-autonomous districts > municipal unit (시군구,
+the KOSTAT unit) > submunicipal unit (읍면동). A boundary vintage (base year) groups one import;
+several can live side by side and one is current.
+"""
+
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Vintage(models.Model):
+    year = models.PositiveIntegerField(_("base year"), unique=True)
+    is_current = models.BooleanField(_("current"), default=False)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_vintage")]
+        verbose_name = _("boundary vintage")
+        verbose_name_plural = _("boundary vintages")
+
+    def __str__(self) -> str:
+        return f"{self.year}{' *' if self.is_current else ''}"
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province (시도)")
+    CITY = "city", _("City with districts")
+    MUNICIPAL = "municipal", _("Municipal unit (시군구)")
+    SUBMUNICIPAL = "submunicipal", _("Submunicipal unit (읍면동)")
+
+
+class AreaQuerySet(models.QuerySet):
+    """Chainable spatial and hierarchy lookups, in the manner of MapIt."""
+
+    def current(self) -> "AreaQuerySet":
+        return self.filter(vintage__is_current=True)
+
+    def local_governments(self) -> "AreaQuerySet":
+        return self.filter(is_local_government=True)
+
+    def at_level(self, *levels: str) -> "AreaQuerySet":
+        return self.filter(level__in=levels)
+
+    def covering(self, point) -> "AreaQuerySet":
+        """Areas whose subdivided pieces cover the point (boundary points included)."""
+        return self.filter(pk__in=AreaPiece.objects.filter(geom__covers=point).values("area_id"))
+
+
+class Area(models.Model):
+    vintage = models.ForeignKey(Vintage, on_delete=models.CASCADE, related_name="areas")
+    code = models.CharField(_("KOSTAT code"), max_length=10)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    # The government responsible for this area: itself when it is one, else a city or province above.
+    local_government = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="governed_areas"
+    )
+    is_local_government = models.BooleanField(_("local government"), default=False)
+    geom = models.MultiPolygonField(srid=4326)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["vintage", "code"], name="area_code_per_vintage")]
+        indexes = [models.Index(fields=["level", "code"])]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def display_name(self, language: str = "ko") -> str:
+        return self.name_en if language.startswith("en") and self.name_en else self.name
+
+
+class AreaPiece(models.Model):
+    """An ST_Subdivide'd piece of an area: small polygons make point-in-polygon fast."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="pieces")
+    geom = models.PolygonField(srid=4326)
+
+    class Meta:
+        verbose_name = _("area piece")

@@ -1,0 +1,148 @@
+"""Reads of the administrative geography: routing a point to its responsible government."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+from geodata.models import Area, AreaQuerySet
+
+# One statement: the municipal unit and 읍면동 covering the point, through the subdivided
+# pieces' GiST index, with the governments above them. Points on a shared boundary take the
+# lowest code; a 읍면동 of the routed unit wins over a neighbour's that overlaps by generalization.
+ROUTE_SQL = """
+WITH hit AS (
+    SELECT DISTINCT ON (a.level) a.id, a.level
+    FROM geodata_areapiece p
+    JOIN geodata_area a ON a.id = p.area_id
+    JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
+    WHERE ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+      AND a.level IN ('municipal', 'submunicipal')
+    ORDER BY a.level, a.code
+), unit AS (
+    SELECT a.* FROM geodata_area a JOIN hit ON hit.id = a.id AND hit.level = 'municipal'
+), dong AS (
+    SELECT a.* FROM geodata_area a
+    JOIN geodata_areapiece p ON p.area_id = a.id
+    JOIN unit ON a.parent_id = unit.id
+    WHERE ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
+    UNION ALL
+    SELECT a.* FROM geodata_area a JOIN hit ON hit.id = a.id AND hit.level = 'submunicipal'
+    LIMIT 1
+)
+SELECT pr.id, pr.code, pr.name, pr.name_en,
+       lg.id, lg.code, lg.name, lg.name_en,
+       unit.id, unit.code, unit.name, unit.name_en,
+       dong.id, dong.code, dong.name, dong.name_en,
+       city.name
+FROM unit
+JOIN geodata_area lg ON lg.id = unit.local_government_id
+JOIN geodata_area pr ON pr.vintage_id = unit.vintage_id AND pr.level = 'province' AND pr.code = left(unit.code, 2)
+LEFT JOIN geodata_area city ON city.id = unit.parent_id AND city.level = 'city'
+LEFT JOIN dong ON true
+"""
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    id: int
+    code: str
+    name: str
+    name_en: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name, "name_en": self.name_en}
+
+
+@dataclass(frozen=True)
+class Route:
+    province: AreaRef
+    local_government: AreaRef
+    municipal_unit: AreaRef
+    submunicipal_unit: AreaRef | None
+    address: str
+
+
+def _ref(row: tuple, start: int) -> AreaRef | None:
+    if row[start] is None:
+        return None
+    return AreaRef(id=row[start], code=row[start + 1], name=row[start + 2], name_en=row[start + 3])
+
+
+def _address(province: AreaRef, city_name: str | None, unit: AreaRef, dong: AreaRef | None) -> str:
+    """'경기도 수원시 팔달구 행궁동': a district's name carries its city's as a prefix; split them."""
+    parts = [province.name]
+    if city_name and unit.name.startswith(city_name) and unit.name != city_name:
+        parts += [city_name, unit.name[len(city_name):]]
+    elif not _same_place(province.name, unit.name):
+        parts.append(unit.name)
+    if dong:
+        parts.append(dong.name)
+    return " ".join(parts)
+
+
+def _same_place(province_name: str, unit_name: str) -> bool:
+    """Sejong: the province-level city and its one unit (세종특별자치시, 세종시) are one place."""
+    return province_name.endswith("시") and province_name.startswith(unit_name.removesuffix("시"))
+
+
+def route_point(*, lon: float, lat: float) -> Route | None:
+    """The province, responsible local government, municipal unit and 읍면동 of a point, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(ROUTE_SQL, {"lon": lon, "lat": lat})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    province, government, unit, dong = _ref(row, 0), _ref(row, 4), _ref(row, 8), _ref(row, 12)
+    return Route(
+        province=province,
+        local_government=government,
+        municipal_unit=unit,
+        submunicipal_unit=dong,
+        address=_address(province, row[16], unit, dong),
+    )
+
+
+def area_list(*, level: str | None = None, parent_code: str | None = None, local_governments_only: bool = False) -> AreaQuerySet:
+    areas = Area.objects.current().select_related("parent", "local_government").defer("geom")
+    if level:
+        areas = areas.filter(level=level)
+    if parent_code:
+        areas = areas.filter(parent__code=parent_code)
+    if local_governments_only:
+        areas = areas.local_governments()
+    return areas.order_by("code")
+
+
+def area_get(*, code: str) -> Area | None:
+    return Area.objects.current().select_related("parent", "local_government").filter(code=code).first()
+
+
+def local_government_list() -> AreaQuerySet:
+    return area_list(local_governments_only=True)
+
+
+def submunicipal_search(*, query: str, limit: int = 10) -> list[dict]:
+    """읍면동 by name, with the point to pin (a point on the surface, always inside)."""
+    query = query.strip()
+    if not query:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT a.code, a.name, a.name_en, lg.name, ST_X(pt), ST_Y(pt)
+            FROM geodata_area a
+            JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
+            LEFT JOIN geodata_area lg ON lg.id = a.local_government_id
+            CROSS JOIN LATERAL ST_PointOnSurface(a.geom) AS pt
+            WHERE a.level = 'submunicipal' AND (a.name LIKE %(q)s OR a.name_en ILIKE %(q)s)
+            ORDER BY (a.name = %(exact)s) DESC, a.name, a.code
+            LIMIT %(limit)s
+            """,
+            {"q": f"%{query}%", "exact": query, "limit": limit},
+        )
+        return [
+            {"code": code, "name": name, "name_en": name_en, "local_government": lg, "lon": round(x, 6), "lat": round(y, 6)}
+            for code, name, name_en, lg, x, y in cursor.fetchall()
+        ]

@@ -1,0 +1,120 @@
+"""Test database: migrated and loaded with the real KOSTAT 2018 boundaries once, then cloned.
+
+The first run builds a template database (migrations + boundary import) named after a hash of
+what shapes it; later runs clone it in a second. Transactional and live-server tests end with
+Django flushing every table, so the boundaries are restored from snapshot tables that Django
+does not know about (and so never flushes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+KOSTAT_2018 = Path(os.environ.get("TEST_BOUNDARIES", SHARED / "data" / "kostat-2018"))
+OPEN311_SCHEMAS = SHARED / "data" / "open311-georeport-v2"
+SNAPSHOT_TABLES = ["geodata_vintage", "geodata_area", "geodata_areapiece"]
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha1()
+    shaping = sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "geodata" / "importer.py", ROOT / "config" / "settings.py"]
+    for path in shaping:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for path in sorted(KOSTAT_2018.glob("*")):
+        digest.update(f"{path.name}:{path.stat().st_size}".encode())
+    return digest.hexdigest()[:12]
+
+
+def _admin_connection(settings_dict: dict):
+    conn = psycopg2.connect(
+        dbname="postgres",
+        user=settings_dict["USER"] or None,
+        password=settings_dict["PASSWORD"] or None,
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+    )
+    conn.autocommit = True
+    return conn
+
+
+def _database_exists(cursor, name: str) -> bool:
+    cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+    return cursor.fetchone() is not None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_blocker):
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    base_name = connection.settings_dict["NAME"]
+    test_name = f"test_{base_name}"
+    template = f"{base_name}_tpl_{_fingerprint()}"
+    with django_db_blocker.unblock():
+        admin = _admin_connection(connection.settings_dict)
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
+            if not _database_exists(cursor, template):
+                cursor.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{base_name}_tpl_%"]
+                )
+                for (stale,) in cursor.fetchall():
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{test_name}"')
+                _use_database(connections, test_name)
+                call_command("migrate", verbosity=0, interactive=False)
+                call_command("import_boundaries", str(KOSTAT_2018), verbosity=0)
+                with connection.cursor() as tc:
+                    for table in SNAPSHOT_TABLES:
+                        tc.execute(f"CREATE TABLE keep_{table} AS TABLE {table}")
+                connections.close_all()
+                cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{test_name}"')
+            else:
+                cursor.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
+                _use_database(connections, test_name)
+        admin.close()
+    yield
+    with django_db_blocker.unblock():
+        connections.close_all()
+        admin = _admin_connection(connection.settings_dict)
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
+        admin.close()
+
+
+def _use_database(connections, name: str) -> None:
+    for alias in connections:
+        connections[alias].close()
+        connections[alias].settings_dict["NAME"] = name
+    settings.DATABASES["default"]["NAME"] = name
+
+
+@pytest.fixture(autouse=True)
+def _restore_boundaries_after_flush(request):
+    """After a transactional test Django has truncated every table: put the boundaries back."""
+    yield
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM geodata_area")
+        if cursor.fetchone()[0]:
+            return
+        for table in SNAPSHOT_TABLES:
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM keep_{table}")
+
+
+@pytest.fixture(autouse=True)
+def _offline_basemap(settings):
+    # Pages must not reach the internet in tests: serve no basemap tiles.
+    settings.BASEMAP_TILE_URL = ""
