@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # Domain
     "geodata",
     "reports",
+    "clients",
     # Channels and views over the domain
     "mapping",
     "api",
@@ -176,3 +177,12 @@ BOUNDARIES_PUBLIC_URLS = [
     "https://raw.githubusercontent.com/southkorea/southkorea-maps/master/kostat/2018/json/skorea-municipalities-2018-topo.json",
     "https://raw.githubusercontent.com/southkorea/southkorea-maps/master/kostat/2018/json/skorea-submunicipalities-2018-topo.json",
 ]
+
+# Reports
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 10_000_000)
+MAX_PHOTOS_PER_REPORT = 5
+DUPLICATE_RADIUS_METERS = 250
+# Sensitive categories are shown on a grid of this many degrees of latitude (~110 m).
+COARSE_GRID_DEGREES = 0.001
+DATA_UPLOAD_MAX_MEMORY_SIZE = 60_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000_000

@@ -1,0 +1,156 @@
+"""Reads of reports. Every channel filters through `report_filters_parse` + `report_list`, so the
+REST list, Open311, exports, OGC API and tiles agree on what a filter means.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from django.conf import settings
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from reports.errors import ReportError
+from reports.models import OPEN_STATUSES, Category, Report, ReportEvent, ReportPhoto, ReportQuerySet, Status
+
+OPEN311_STATUS = {"open": list(OPEN_STATUSES), "closed": [Status.CLOSED]}
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    bbox: tuple[float, float, float, float] | None = None
+    categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    local_government: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _comma_list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    """minLon,minLat,maxLon,maxLat in WGS84."""
+    parts = value.split(",")
+    try:
+        numbers = tuple(float(part) for part in parts)
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 4:
+        raise ReportError("invalid_bbox", _("bbox must be four numbers: minLon,minLat,maxLon,maxLat."))
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ReportError("invalid_bbox", _("bbox must be minLon,minLat,maxLon,maxLat within -180..180 and -90..90, min before max."))
+    return numbers  # type: ignore[return-value]
+
+
+def parse_datetime_param(name: str, value: str, *, end_of_day: bool = False) -> datetime:
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value)
+        if day is None:
+            raise ReportError("invalid_date", _("%(name)s must be a date (2026-05-01) or an ISO 8601 date-time.") % {"name": name})
+        parsed = datetime.combine(day, time.max if end_of_day else time.min)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def report_filters_parse(params) -> ReportFilters:
+    """Turn query parameters (bbox, category, status, local_government, start, end) into filters."""
+    bbox = parse_bbox(params["bbox"]) if params.get("bbox") else None
+    statuses: list[str] = []
+    for status in _comma_list(params.get("status")):
+        if status in OPEN311_STATUS:
+            statuses += OPEN311_STATUS[status]
+        elif status in Status.values:
+            statuses.append(status)
+        else:
+            raise ReportError(
+                "invalid_status",
+                _("Unknown status %(status)s: use open, closed or one of %(statuses)s.")
+                % {"status": status, "statuses": ", ".join(Status.values)},
+            )
+    start = parse_datetime_param("start", params["start"]) if params.get("start") else None
+    end = parse_datetime_param("end", params["end"], end_of_day=True) if params.get("end") else None
+    if start and end and start > end:
+        raise ReportError("invalid_date", _("start must be before end."))
+    government = params.get("local_government") or None
+    if government is not None and not government.isdigit():
+        raise ReportError("invalid_local_government", _("local_government must be a KOSTAT code such as 11010."))
+    return ReportFilters(
+        bbox=bbox,
+        categories=tuple(_comma_list(params.get("category"))),
+        statuses=tuple(dict.fromkeys(statuses)),
+        local_government=government,
+        start=start,
+        end=end,
+    )
+
+
+def report_list(*, filters: ReportFilters | None = None, include_private: bool = False) -> ReportQuerySet:
+    """Public reports (or all, for staff) matching the filters, newest first."""
+    reports = Report.objects.all() if include_private else Report.objects.public()
+    filters = filters or ReportFilters()
+    if filters.bbox:
+        reports = reports.filter(public_location__intersects=Polygon.from_bbox(filters.bbox))
+    if filters.categories:
+        reports = reports.filter(category__code__in=filters.categories)
+    if filters.statuses:
+        reports = reports.filter(status__in=filters.statuses)
+    if filters.local_government:
+        reports = reports.filter(
+            Q(local_government__code=filters.local_government) | Q(local_government__parent__code=filters.local_government)
+            if len(filters.local_government) == 2 else Q(local_government__code=filters.local_government)
+        )
+    if filters.start:
+        reports = reports.filter(created_at__gte=filters.start)
+    if filters.end:
+        reports = reports.filter(created_at__lte=filters.end)
+    return reports
+
+
+def report_with_details(reports: ReportQuerySet) -> ReportQuerySet:
+    return reports.select_related("category", "local_government", "reporter").prefetch_related(
+        Prefetch("photos", queryset=ReportPhoto.objects.filter(is_hidden=False))
+    )
+
+
+def report_get_public(*, report_id: int) -> Report | None:
+    return report_with_details(Report.objects.public()).filter(pk=report_id).first()
+
+
+def report_public_timeline(*, report: Report) -> list[ReportEvent]:
+    return list(report.events.filter(is_public=True).order_by("created_at", "id"))
+
+
+def report_nearby_open(*, lon: float, lat: float, category: Category | None = None, radius_m: int | None = None, limit: int = 5) -> ReportQuerySet:
+    """Open public reports near a point (FixMyStreet shows at most 5 within 250 m), nearest first."""
+    point = Point(lon, lat, srid=4326)
+    radius = radius_m or settings.DUPLICATE_RADIUS_METERS
+    # An index-friendly box in degrees first (wide enough at Korean latitudes), then the exact metres.
+    degrees = radius / 111_320 / max(math.cos(math.radians(lat)), 0.1)
+    reports = Report.objects.public().open().filter(
+        public_location__dwithin=(point, degrees), public_location__distance_lte=(point, D(m=radius))
+    )
+    if category is not None:
+        reports = reports.filter(category=category)
+    return reports.select_related("category").annotate(distance=Distance("public_location", point)).order_by("distance")[:limit]
+
+
+def category_list(*, local_government_code: str | None = None, province_code: str | None = None) -> list[Category]:
+    """Active categories; at a place, the national ones plus that government's and its province's own."""
+    categories = Category.objects.filter(is_active=True).select_related("local_government").prefetch_related("questions")
+    if local_government_code is not None:
+        own = [code for code in (local_government_code, province_code) if code]
+        categories = categories.filter(Q(local_government__isnull=True) | Q(local_government__code__in=own))
+    return list(categories)
