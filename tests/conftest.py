@@ -57,18 +57,15 @@ def django_db_setup(django_db_blocker):
     from django.db import connection, connections
 
     base_name = connection.settings_dict["NAME"]
-    test_name = f"test_{base_name}"
+    # One test database per run, so several runs against one cluster never collide.
+    test_name = f"test_{base_name}_{os.getpid()}"
     template = f"{base_name}_tpl_{_fingerprint()}"
     with django_db_blocker.unblock():
         admin = _admin_connection(connection.settings_dict)
         with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
+            cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
             if not _database_exists(cursor, template):
-                cursor.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{base_name}_tpl_%"]
-                )
-                for (stale,) in cursor.fetchall():
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
+                _drop_stale(cursor, f"{base_name}_tpl_%")
                 cursor.execute(f'CREATE DATABASE "{test_name}"')
                 _use_database(connections, test_name)
                 call_command("migrate", verbosity=0, interactive=False)
@@ -81,6 +78,7 @@ def django_db_setup(django_db_blocker):
             else:
                 cursor.execute(f'CREATE DATABASE "{test_name}" TEMPLATE "{template}"')
                 _use_database(connections, test_name)
+            cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
         admin.close()
     yield
     with django_db_blocker.unblock():
@@ -89,6 +87,16 @@ def django_db_setup(django_db_blocker):
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
         admin.close()
+
+
+def _drop_stale(cursor, pattern: str) -> None:
+    """Templates of older migrations; one still being cloned by another run is left alone."""
+    cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [pattern])
+    for (stale,) in cursor.fetchall():
+        try:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{stale}"')
+        except psycopg2.Error:
+            pass
 
 
 def _use_database(connections, name: str) -> None:
