@@ -47,8 +47,13 @@ INSTALLED_APPS = [
     "reports",
     "clients",
     # Channels and views over the domain
+    "accounts",
+    "staff",
+    "alerts",
     "mapping",
     "api",
+    "open311",
+    "layers",
 ]
 
 MIDDLEWARE = [

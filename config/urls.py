@@ -13,6 +13,11 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("open311/v2/", include("open311.urls")),
+    path("", include("layers.urls")),  # /exports/, /ogc/, /tiles/
+    path("accounts/", include("accounts.urls")),
+    path("staff/", include("staff.urls")),
+    path("alerts/", include("alerts.urls")),
     path("", include("mapping.urls")),
 ]
 
