@@ -63,6 +63,7 @@ def django_db_setup(django_db_blocker):
     with django_db_blocker.unblock():
         admin = _admin_connection(connection.settings_dict)
         with admin.cursor() as cursor:
+            _drop_orphans(cursor, f"test_{base_name}_")
             cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
             if not _database_exists(cursor, template):
                 _drop_stale(cursor, f"{base_name}_tpl_%")
@@ -87,6 +88,15 @@ def django_db_setup(django_db_blocker):
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{test_name}" WITH (FORCE)')
         admin.close()
+
+
+def _drop_orphans(cursor, prefix: str) -> None:
+    """Test databases of runs that were killed before their teardown."""
+    cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{prefix}%"])
+    for (name,) in cursor.fetchall():
+        pid = name.removeprefix(prefix)
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _drop_stale(cursor, pattern: str) -> None:
