@@ -193,3 +193,8 @@ DUPLICATE_RADIUS_METERS = 250
 COARSE_GRID_DEGREES = 0.001
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000_000
+
+# Absolute links in emails and feeds.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Personal data of reports closed longer ago than this is anonymised (`purge_personal_data`).
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.views import privacy
 from config.health import healthz
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("open311/v2/", include("open311.urls")),
     path("", include("layers.urls")),  # /exports/, /ogc/, /tiles/
     path("accounts/", include("accounts.urls")),
+    path("privacy/", privacy, name="privacy"),
     path("staff/", include("staff.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("mapping.urls")),

@@ -1,0 +1,90 @@
+"""Atom feeds of new public reports, by local government or around a point. Never personal data."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from alerts.selectors import feed_reports_in_area, feed_reports_near
+from alerts.services import validate_radius
+from geodata.models import Area
+from reports.errors import ReportError
+from reports.models import Report
+from reports.services import validate_coordinates
+
+DEFAULT_RADIUS_M = 1000
+
+
+class ReportFeed(Feed):
+    feed_type = Atom1Feed
+
+    def item_title(self, report: Report) -> str:
+        return f"#{report.pk} {report.category.name} · {report.get_status_display()}"
+
+    def item_description(self, report: Report) -> str:
+        # Only public fields: the reporter's name only when they chose to show it.
+        parts = [report.description, report.address, report.local_government.name]
+        if report.public_name:
+            parts.append(report.public_name)
+        return "\n".join(part for part in parts if part)
+
+    def item_link(self, report: Report) -> str:
+        return reverse("mapping:report-detail", args=[report.pk])
+
+    def item_pubdate(self, report: Report):
+        return report.created_at
+
+    def item_updateddate(self, report: Report):
+        return report.updated_at
+
+    def item_categories(self, report: Report):
+        return [report.category.code]
+
+
+class AreaFeed(ReportFeed):
+    def get_object(self, request, code: str) -> Area:
+        area = Area.objects.current().filter(code=code, is_local_government=True).first()
+        if area is None:
+            raise Http404(_("No local government has this code."))
+        return area
+
+    def title(self, area: Area) -> str:
+        return _("Dongne: new reports in %(name)s") % {"name": area.name}
+
+    def link(self, area: Area) -> str:
+        return reverse("alerts:feed-area", args=[area.code])
+
+    def subtitle(self, area: Area) -> str:
+        return _("Reports of living inconveniences routed to %(name)s.") % {"name": area.name}
+
+    def items(self, area: Area):
+        return feed_reports_in_area(code=area.code)
+
+
+class NearFeed(ReportFeed):
+    def __call__(self, request, *args, **kwargs):
+        try:
+            lon, lat = validate_coordinates(request.GET.get("lon"), request.GET.get("lat"))
+            radius = validate_radius(request.GET.get("radius", DEFAULT_RADIUS_M))
+        except ReportError as exc:
+            return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
+        request.near = (lon, lat, radius)
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request):
+        return request.near
+
+    def title(self, near) -> str:
+        return _("Dongne: new reports within %(radius)d m of %(lat).5f, %(lon).5f") % {"radius": near[2], "lat": near[1], "lon": near[0]}
+
+    def link(self, near) -> str:
+        return reverse("alerts:feed-near") + f"?lat={near[1]}&lon={near[0]}&radius={near[2]}"
+
+    def subtitle(self, near) -> str:
+        return self.title(near)
+
+    def items(self, near):
+        return feed_reports_near(lon=near[0], lat=near[1], radius_m=near[2])

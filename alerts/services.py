@@ -1,0 +1,84 @@
+"""Writes for area alerts. (Comments are written by reports.services_comments.comment_create.)"""
+
+from __future__ import annotations
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alerts import signals
+from alerts.models import Subscription
+from geodata.models import Area
+from reports.errors import ReportError
+from reports.services import validate_coordinates
+
+MIN_RADIUS_M = 50
+MAX_RADIUS_M = 5000
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ReportError("invalid_email", _("Enter a valid email address."), fields={"email": [_("Enter a valid email address.")]}) from exc
+    return email
+
+
+def validate_radius(radius) -> int:
+    try:
+        radius_m = int(radius)
+    except (TypeError, ValueError) as exc:
+        raise ReportError("invalid_radius", _("The radius must be a whole number of metres."), fields={"radius": [_("A number of metres.")]}) from exc
+    if not MIN_RADIUS_M <= radius_m <= MAX_RADIUS_M:
+        message = _("The radius must be between %(min)d and %(max)d metres.") % {"min": MIN_RADIUS_M, "max": MAX_RADIUS_M}
+        raise ReportError("invalid_radius", message, fields={"radius": [message]})
+    return radius_m
+
+
+def subscription_create(
+    *, user=None, email: str = "", local_government: Area | None = None, lon=None, lat=None, radius_m=None
+) -> Subscription:
+    """An alert for an account (active at once) or an email address (active once its link is opened)."""
+    if (local_government is None) == (lon is None or lat is None):
+        raise ReportError("invalid_area", _("Choose a local government or a point with a radius."))
+    if local_government is not None and not local_government.is_local_government:
+        raise ReportError("invalid_area", _("Choose a local government."))
+    point = radius = None
+    if local_government is None:
+        lon_f, lat_f = validate_coordinates(lon, lat)
+        point, radius = Point(lon_f, lat_f, srid=4326), validate_radius(radius_m)
+    if user is None:
+        email = _clean_email(email)
+    with transaction.atomic():
+        existing = Subscription.objects.filter(
+            user=user, email="" if user else email, local_government=local_government, point=point, radius_m=radius
+        ).first()
+        if existing is not None:
+            subscription = existing
+        else:
+            subscription = Subscription.objects.create(
+                user=user, email="" if user else email, local_government=local_government, point=point, radius_m=radius,
+                confirmed_at=timezone.now() if user else None,
+            )
+        if subscription.confirmed_at is None:
+            transaction.on_commit(lambda: signals.subscription_needs_confirmation.send(sender=Subscription, subscription=subscription))
+    return subscription
+
+
+def subscription_confirm(*, token) -> Subscription:
+    """Opening the link twice is harmless."""
+    subscription = Subscription.objects.get(token=token)
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+    return subscription
+
+
+def subscription_delete(*, token) -> bool:
+    """One-click unsubscribe; False when it was already gone."""
+    deleted, _detail = Subscription.objects.filter(token=token).delete()
+    return bool(deleted)

@@ -1,0 +1,99 @@
+"""Area alerts (email, Atom) and the web form for residents' comments (rate-limited)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.ratelimit import rate_limited
+from alerts.forms import CommentForm, SubscribeForm
+from alerts.models import Subscription
+from alerts.services import subscription_confirm, subscription_create, subscription_delete
+from geodata.models import Area
+from reports.errors import ReportError
+from reports.selectors import report_get_public
+from reports.services_comments import comment_create
+
+
+def subscribe(request):
+    form = SubscribeForm(request.POST or None, initial={"kind": request.GET.get("kind", "area"), **request.GET.dict()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = request.user if request.user.is_authenticated else None
+        try:
+            if user is None and not data["consent"]:
+                raise ReportError("consent_required", _("Agree to the notice so we can keep your email address."), fields={"consent": [_("Required.")]})
+            if rate_limited(request, scope="subscription", email=data["email"] or ""):
+                raise ReportError("rate_limited", _("Too many requests. Try again later."))
+            government = None
+            if data["kind"] == "area":
+                government = Area.objects.current().local_governments().filter(code=(data["local_government"] or "").strip()).first()
+                if government is None:
+                    raise ReportError("invalid_area", _("No local government has this code."), fields={"local_government": [_("Unknown code.")]})
+            subscription = subscription_create(
+                user=user, email=data["email"] or "", local_government=government,
+                lon=data["lon"] if government is None else None, lat=data["lat"] if government is None else None,
+                radius_m=data["radius"] if government is None else None,
+            )
+        except ReportError as exc:
+            for field, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            if subscription.confirmed_at:
+                messages.success(request, _("Your alert is active."))
+            else:
+                messages.success(request, _("Check your email: open the link we sent to start the alert."))
+            return redirect("alerts:subscribe")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "alerts/subscribe.html", {"form": form}, status=status)
+
+
+def confirm(request, token):
+    try:
+        subscription = subscription_confirm(token=token)
+    except Subscription.DoesNotExist as exc:
+        raise Http404(_("This alert no longer exists.")) from exc
+    return render(request, "alerts/confirmed.html", {"subscription": subscription})
+
+
+@csrf_exempt  # RFC 8058 one-click POSTs come from mail clients, without a CSRF token; the token in the URL is the secret.
+def unsubscribe(request, token):
+    subscription = Subscription.objects.select_related("local_government").filter(token=token).first()
+    if request.method == "POST":
+        subscription_delete(token=token)
+        return render(request, "alerts/unsubscribed.html", {})
+    if subscription is None:
+        return render(request, "alerts/unsubscribed.html", {})
+    return render(request, "alerts/unsubscribe.html", {"subscription": subscription})
+
+
+@require_POST
+def comment(request, report_id: int):
+    report = report_get_public(report_id=report_id)
+    if report is None:
+        raise Http404(_("No such report."))
+    form = CommentForm(request.POST)
+    back = reverse("mapping:report-detail", args=[report.pk]) + "#comments"
+    if not form.is_valid() or not (request.user.is_authenticated or form.cleaned_data["email"]):
+        messages.error(request, _("Write your comment and a valid email address."))
+        return redirect(back)
+    data = form.cleaned_data
+    user = request.user if request.user.is_authenticated else None
+    if rate_limited(request, scope="comment", email="" if user else data["email"] or ""):
+        messages.error(request, _("Too many comments. Try again later."))
+        return redirect(back)
+    try:
+        comment_create(report=report, text=data["text"], author=user, author_email=data["email"] or "", author_name=data["name"], show_name=data["show_name"])
+    except ReportError as exc:
+        messages.error(request, " ".join([exc.message] + [e for errors in exc.fields.values() for e in errors]))
+    else:
+        messages.success(request, _("Thank you for your comment."))
+    return redirect(back)

@@ -1,0 +1,167 @@
+"""Emails that follow report events. Connected in staff.apps.StaffConfig.ready().
+
+The signals are sent after commit (reports.signals), so no email leaves for a rolled-back change.
+Emails are written in the site's default language: a report carries no language preference.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from alerts.selectors import subscriptions_for_report
+from alerts.signals import subscription_needs_confirmation
+from reports.models import Report, ReportEvent, Support
+from reports.signals import report_created, report_rerouted, report_status_changed
+from staff.models import DigestEntry, StaffRole
+from staff.selectors import staff_recipients_for_new_report
+from staff.signals import report_official_update
+
+logger = logging.getLogger(__name__)
+
+
+def site_url(path: str) -> str:
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def public_report_url(report: Report) -> str:
+    return site_url(reverse("mapping:report-detail", args=[report.pk]))
+
+
+def staff_report_url(report: Report) -> str:
+    return site_url(reverse("staff:report", args=[report.pk]))
+
+
+def _send(messages: list[EmailMessage]) -> None:
+    if not messages:
+        return
+    with get_connection() as connection:
+        for message in messages:
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:  # one bad address must not stop the others
+                logger.exception("Email to %s failed", message.to)
+
+
+def _message(template: str, context: dict, to: str, headers: dict | None = None) -> EmailMessage:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[to], headers=headers or {})
+
+
+def reporter_and_supporter_emails(report: Report) -> list[str]:
+    """Everyone following a report: its reporter and its supporters (by account or by email), once each."""
+    addresses: list[str] = []
+    if report.reporter_email:
+        addresses.append(report.reporter_email)
+    elif report.reporter_id and report.reporter.email:
+        addresses.append(report.reporter.email)
+    for user_email, email in Support.objects.filter(report=report).values_list("user__email", "email"):
+        addresses.append(user_email or email)
+    seen: set[str] = set()
+    unique = []
+    for address in addresses:
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            unique.append(address)
+    return unique
+
+
+def notify_staff_of_report(report: Report) -> None:
+    """Per-report staff get an email now; digest staff get the report in tomorrow's digest."""
+    context = {"report": report, "url": staff_report_url(report)}
+    messages = []
+    for role in staff_recipients_for_new_report(report=report):
+        if role.notify == StaffRole.Notify.DAILY_DIGEST:
+            DigestEntry.objects.get_or_create(user=role.user, report=report)
+        elif role.user.email not in {m.to[0] for m in messages}:
+            messages.append(_message("staff/email/new_report", context, role.user.email))
+    _send(messages)
+
+
+def notify_subscribers_of_report(report: Report) -> None:
+    if not Report.objects.public().filter(pk=report.pk).exists():
+        return
+    messages = []
+    sent: set[str] = set()
+    for subscription in subscriptions_for_report(report=report):
+        address = subscription.address
+        if not address or address.lower() in sent:
+            continue
+        sent.add(address.lower())
+        unsubscribe = site_url(reverse("alerts:unsubscribe", args=[subscription.token]))
+        context = {"report": report, "url": public_report_url(report), "subscription": subscription, "unsubscribe_url": unsubscribe}
+        # RFC 8058: mail clients can unsubscribe in one click with a POST to this URL.
+        headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        messages.append(_message("alerts/email/new_report", context, address, headers))
+    _send(messages)
+
+
+@receiver(report_created, dispatch_uid="notifications.report_created")
+def on_report_created(sender, report: Report, **kwargs) -> None:
+    report = Report.objects.select_related("category", "local_government").get(pk=report.pk)
+    if report.is_sample:
+        return
+    notify_staff_of_report(report)
+    notify_subscribers_of_report(report)
+
+
+@receiver(report_rerouted, dispatch_uid="notifications.report_rerouted")
+def on_report_rerouted(sender, report: Report, event: ReportEvent, **kwargs) -> None:
+    # The new government's staff learn of it as of a new report.
+    report = Report.objects.select_related("category", "local_government").get(pk=report.pk)
+    notify_staff_of_report(report)
+
+
+def notify_followers(report: Report, event: ReportEvent) -> None:
+    report = Report.objects.select_related("category", "local_government", "reporter").get(pk=report.pk)
+    context = {"report": report, "event": event, "url": public_report_url(report)}
+    _send([_message("alerts/email/report_update", context, address) for address in reporter_and_supporter_emails(report)])
+
+
+@receiver(report_status_changed, dispatch_uid="notifications.report_status_changed")
+def on_report_status_changed(sender, report: Report, event: ReportEvent, **kwargs) -> None:
+    notify_followers(report, event)
+
+
+@receiver(report_official_update, dispatch_uid="notifications.report_official_update")
+def on_report_official_update(sender, report: Report, event: ReportEvent, **kwargs) -> None:
+    notify_followers(report, event)
+
+
+@receiver(subscription_needs_confirmation, dispatch_uid="notifications.subscription_needs_confirmation")
+def on_subscription_needs_confirmation(sender, subscription, **kwargs) -> None:
+    context = {
+        "subscription": subscription,
+        "confirm_url": site_url(reverse("alerts:confirm", args=[subscription.token])),
+        "unsubscribe_url": site_url(reverse("alerts:unsubscribe", args=[subscription.token])),
+    }
+    _send([_message("alerts/email/confirm", context, subscription.email)])
+
+
+def send_staff_digests() -> int:
+    """One email per person listing the new reports waiting for them; returns the number of emails sent."""
+    entries = DigestEntry.objects.select_related("user", "report__category", "report__local_government").order_by("user_id", "report__created_at")
+    by_user: dict[int, list[DigestEntry]] = {}
+    for entry in entries:
+        by_user.setdefault(entry.user_id, []).append(entry)
+    sent = 0
+    for user_entries in by_user.values():
+        user = user_entries[0].user
+        # A report re-routed away since then is no longer this person's business.
+        governments = set(StaffRole.objects.filter(user=user, role=StaffRole.Role.STAFF).values_list("local_government_id", flat=True))
+        reports = [e.report for e in user_entries if e.report.local_government_id in governments]
+        if reports and user.email:
+            context = {"reports": [(r, staff_report_url(r)) for r in reports], "queue_url": site_url(reverse("staff:queue"))}
+            _send([_message("staff/email/digest", context, user.email)])
+            sent += 1
+        DigestEntry.objects.filter(pk__in=[e.pk for e in user_entries]).delete()
+    return sent

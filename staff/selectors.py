@@ -1,0 +1,102 @@
+"""Reads for staff: which governments a person works for, their queue, and what they may do."""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from geodata.models import Area
+from reports.models import OPEN_STATUSES, Report
+from reports.selectors import ReportFilters, report_list
+from staff.models import Department, StaffRole
+
+Role = StaffRole.Role
+# What each power needs. Powers end at the governments where the person holds the role.
+VIEW_ROLES = {Role.STAFF, Role.MODERATOR, Role.EXPERT}
+PRIVATE_ROLES = {Role.STAFF, Role.MODERATOR}  # reporter contact details
+WORK_ROLES = {Role.STAFF}  # status, assignment, official updates, re-routing
+MODERATE_ROLES = {Role.MODERATOR}
+
+
+def staff_roles(*, user, government_id: int) -> set[str]:
+    """The roles a person holds at one government (every role for superusers)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(Role.values)
+    roles = getattr(user, "_staff_roles_cache", None)
+    if roles is None:
+        roles = {}
+        for government_id_, role in StaffRole.objects.filter(user=user).values_list("local_government_id", "role"):
+            roles.setdefault(government_id_, set()).add(role)
+        user._staff_roles_cache = roles
+    return roles.get(government_id, set())
+
+
+def staff_can(*, user, report: Report, roles: set[str]) -> bool:
+    return bool(staff_roles(user=user, government_id=report.local_government_id) & roles)
+
+
+def staff_governments(*, user) -> QuerySet[Area]:
+    """The governments whose queue this person may see."""
+    if user.is_superuser:
+        return Area.objects.local_governments().current()
+    return Area.objects.filter(staff_roles__user=user, staff_roles__role__in=VIEW_ROLES).distinct().order_by("code")
+
+
+def staff_is_member(*, user) -> bool:
+    return user.is_authenticated and (user.is_superuser or StaffRole.objects.filter(user=user).exists())
+
+
+QUEUE_SORTS = {"due", "-created", "created"}
+
+
+def staff_report_queue(*, user, governments: list[Area], filters: ReportFilters, sort: str = "due") -> QuerySet[Report]:
+    """Reports of the given governments (which must be the person's own), overdue first, then by due date.
+
+    Every report routed to a government, including unconfirmed and hidden ones, is its staff's work.
+    """
+    allowed = {area.pk for area in governments if staff_roles(user=user, government_id=area.pk) & VIEW_ROLES}
+    reports = report_list(filters=filters, include_private=True).filter(local_government_id__in=allowed)
+    now = timezone.now()
+    reports = reports.annotate(
+        overdue_rank=Case(
+            When(status__in=OPEN_STATUSES, due_at__lt=now, then=Value(0)),
+            When(status__in=OPEN_STATUSES, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).select_related("category", "local_government", "assignment__department", "assignment__officer")
+    if sort == "created":
+        return reports.order_by("created_at", "id")
+    if sort == "-created":
+        return reports.order_by("-created_at", "-id")
+    return reports.order_by("overdue_rank", "due_at", "id")
+
+
+def staff_report_get(*, user, report_id: int) -> Report:
+    """A report the person may see as staff; 404 for anyone else's, so its existence is not revealed."""
+    report = (
+        Report.objects.select_related("category", "local_government", "reporter", "municipal_unit", "submunicipal_unit")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None or not staff_can(user=user, report=report, roles=VIEW_ROLES):
+        raise Http404
+    return report
+
+
+def staff_departments(*, government: Area) -> QuerySet[Department]:
+    return Department.objects.filter(local_government=government)
+
+
+def staff_officers(*, government: Area):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(staff_roles__local_government=government, staff_roles__role=Role.STAFF).distinct().order_by("username")
+
+
+def staff_recipients_for_new_report(*, report: Report) -> QuerySet[StaffRole]:
+    """Staff of the government a report is routed to, with their notice preference."""
+    return StaffRole.objects.filter(local_government_id=report.local_government_id, role=Role.STAFF).exclude(user__email="").select_related("user")

@@ -1,0 +1,153 @@
+"""Staff writes: thin permission checks over reports.services, plus assignment, official updates
+and moderation. Every change leaves a ReportEvent in the report's audit trail.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from geodata.models import Area
+from reports import services as report_services
+from reports.errors import ReportError
+from reports.models import Comment, Report, ReportEvent, ReportPhoto
+from reports.services import clean_text
+from staff import signals
+from staff.models import Department, ReportAssignment
+from staff.selectors import MODERATE_ROLES, WORK_ROLES, staff_can, staff_roles
+
+MAX_NOTE = 4000
+
+
+def _require(user, report: Report, roles: set[str]) -> None:
+    if not staff_can(user=user, report=report, roles=roles):
+        raise PermissionDenied(_("You do not work on this report's local government."))
+
+
+def _government_label(report: Report) -> str:
+    # The public sees the government acting, never the officer's name.
+    return Area.objects.only("name").get(pk=report.local_government_id).name
+
+
+def staff_change_status(
+    *, report: Report, actor, to_status: str, reason: str = "", public_note: str = "", outcome: str = "",
+    duplicate_of: Report | None = None,
+) -> ReportEvent:
+    """Acknowledge, start or close a report (with outcome) for the government that holds it."""
+    _require(actor, report, WORK_ROLES)
+    if duplicate_of is not None and duplicate_of.local_government_id != report.local_government_id and not staff_can(
+        user=actor, report=duplicate_of, roles=WORK_ROLES
+    ):
+        raise ReportError("duplicate_of_not_found", _("Name a report of your own government."), fields={"duplicate_of": [_("Unknown report.")]})
+    return report_services.report_change_status(
+        report=report, to_status=to_status, actor=actor, actor_label=_government_label(report), reason=reason,
+        public_note=public_note, outcome=outcome, duplicate_of=duplicate_of,
+    )
+
+
+def staff_reopen(*, report: Report, actor, reason: str) -> ReportEvent:
+    _require(actor, report, WORK_ROLES)
+    return report_services.report_reopen(report=report, actor=actor, actor_label=_government_label(report), reason=reason)
+
+
+def staff_reroute(*, report: Report, actor, to_government: Area, reason: str) -> ReportEvent:
+    """Pass a report to another government; from then on only that government's staff work it."""
+    _require(actor, report, WORK_ROLES)
+    event = report_services.report_reroute(
+        report=report, to_government=to_government, actor=actor, actor_label=_government_label(report), reason=reason
+    )
+    # The old government's assignment means nothing to the new one.
+    ReportAssignment.objects.filter(report=report).delete()
+    return event
+
+
+def report_assign(*, report: Report, actor, department: Department | None = None, officer=None) -> ReportAssignment:
+    """Give a report to a department and/or an officer of its own government."""
+    _require(actor, report, WORK_ROLES)
+    if department is None and officer is None:
+        raise ReportError("assignee_required", _("Choose a department or an officer."))
+    if department is not None and department.local_government_id != report.local_government_id:
+        raise ReportError("invalid_department", _("Choose a department of this local government."), fields={"department": [_("Unknown department.")]})
+    if officer is not None and not staff_roles(user=officer, government_id=report.local_government_id) & WORK_ROLES:
+        raise ReportError("invalid_officer", _("Choose an officer of this local government."), fields={"officer": [_("Unknown officer.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        assignment, _created = ReportAssignment.objects.update_or_create(
+            report=report, defaults={"department": department, "officer": officer, "assigned_by": actor, "assigned_at": now}
+        )
+        ReportEvent.objects.create(
+            report=report, kind=ReportEvent.Kind.ASSIGNED, actor=actor, actor_label=_government_label(report),
+            is_public=False, created_at=now,
+            data={"department": department.pk if department else None, "department_name": department.name if department else "",
+                  "officer": officer.pk if officer else None},
+        )
+    return assignment
+
+
+def report_official_update(*, report: Report, actor, public_note: str) -> ReportEvent:
+    """A reply from the government on the public timeline; the reporter and supporters are emailed."""
+    _require(actor, report, WORK_ROLES)
+    note = clean_text(public_note)
+    if not note:
+        raise ReportError("note_required", _("Write the update."), fields={"public_note": [_("Write the update.")]})
+    if len(note) > MAX_NOTE:
+        raise ReportError("note_too_long", _("At most %(max)d characters.") % {"max": MAX_NOTE}, fields={"public_note": [_("Too long.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        event = ReportEvent.objects.create(
+            report=report, kind=ReportEvent.Kind.UPDATE, public_note=note, actor=actor,
+            actor_label=_government_label(report), created_at=now,
+        )
+        Report.objects.filter(pk=report.pk).update(updated_at=now)
+        transaction.on_commit(lambda: signals.report_official_update.send(sender=Report, report=report, event=event))
+    return event
+
+
+class Moderation:
+    HIDE_REPORT = "hide_report"
+    SHOW_REPORT = "show_report"
+    HIDE_COMMENT = "hide_comment"
+    REMOVE_PHOTO = "remove_photo"
+    HIDE_NAME = "hide_name"
+    ACTIONS = (HIDE_REPORT, SHOW_REPORT, HIDE_COMMENT, REMOVE_PHOTO, HIDE_NAME)
+
+
+def report_moderate(
+    *, report: Report, actor, action: str, reason: str, comment: Comment | None = None, photo: ReportPhoto | None = None
+) -> ReportEvent:
+    """Take something out of public view. Nothing is deleted: the original stays in the audit trail."""
+    _require(actor, report, MODERATE_ROLES)
+    if action not in Moderation.ACTIONS:
+        raise ReportError("invalid_action", _("Unknown moderation action."))
+    reason = clean_text(reason)
+    if not reason:
+        raise ReportError("reason_required", _("Say why."), fields={"reason": [_("Give a reason.")]})
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        data: dict = {"action": action}
+        if action in (Moderation.HIDE_REPORT, Moderation.SHOW_REPORT):
+            data["original"] = {"is_hidden": report.is_hidden}
+            report.is_hidden = action == Moderation.HIDE_REPORT
+            report.save(update_fields=["is_hidden"])
+        elif action == Moderation.HIDE_NAME:
+            data["original"] = {"show_name": report.show_name, "reporter_name": report.reporter_name}
+            report.show_name = False
+            report.save(update_fields=["show_name"])
+        elif action == Moderation.HIDE_COMMENT:
+            if comment is None or comment.report_id != report.pk:
+                raise ReportError("invalid_comment", _("Choose a comment of this report."))
+            data.update(comment=comment.pk, original={"text": comment.text, "is_hidden": comment.is_hidden})
+            Comment.objects.filter(pk=comment.pk).update(is_hidden=True)
+        elif action == Moderation.REMOVE_PHOTO:
+            if photo is None or photo.report_id != report.pk:
+                raise ReportError("invalid_photo", _("Choose a photo of this report."))
+            # Hidden, not deleted: the file stays for the audit trail until the retention purge.
+            data.update(photo=photo.pk, original={"image": photo.image.name, "is_hidden": photo.is_hidden})
+            ReportPhoto.objects.filter(pk=photo.pk).update(is_hidden=True)
+        event = ReportEvent.objects.create(
+            report=report, kind=ReportEvent.Kind.MODERATED, reason=reason, actor=actor,
+            actor_label=_("Moderator"), is_public=False, data=data,
+        )
+    return event
