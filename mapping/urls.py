@@ -5,5 +5,18 @@ from mapping import views
 app_name = "mapping"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("about/", views.about, name="about"),
+    path("map/reports.json", views.map_reports, name="map-reports"),
+    path("map/places.json", views.places, name="places"),
+    path("map/nearby.json", views.nearby, name="nearby"),
+    path("map/photo-location", views.photo_location, name="photo-location"),
+    path("reports/new/", views.report_new, name="report-new"),
+    path("reports/sent/", views.report_sent, name="report-sent"),
+    path("reports/confirm/<uuid:token>/", views.report_confirm_link, name="report-confirm"),
+    path("reports/<int:report_id>/", views.report_detail, name="report-detail"),
+    path("reports/<int:report_id>/support/", views.report_support_view, name="report-support"),
+    path("reports/<int:report_id>/reopen/", views.report_reopen_view, name="report-reopen"),
+    path("areas/", views.area_index, name="area-index"),
+    path("areas/<str:code>/", views.area_detail, name="area-detail"),
 ]

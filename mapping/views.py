@@ -1,5 +1,415 @@
-from django.shortcuts import render
+"""The residents' web map: thin views over reports.services and the selectors."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from geodata.selectors import area_get, local_government_list, submunicipal_search
+from mapping.forms import ReopenForm, ReportForm, SupportForm, answer_field_name, answers_from_post
+from mapping.selectors import map_data, map_list
+from reports.errors import ReportError
+from reports.models import OPEN_STATUSES, Category, Question, Report, Status
+from reports.photos import PhotoError, photo_gps
+from reports.selectors import (
+    category_list,
+    report_filters_parse,
+    report_get_public,
+    report_list,
+    report_nearby_open,
+    report_public_timeline,
+)
+from reports.services import report_confirm, report_create, report_reopen, report_support, validate_coordinates
+
+PENDING_TOKENS = "report_form_tokens"
+DONE_TOKENS = "report_form_done"
+KEEP_TOKENS = 20
+
+
+def _language() -> str:
+    return get_language() or "ko"
+
+
+def _json_error(code: str, message: str, status: int = 400, fields: dict | None = None) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "fields": fields or {}}}, status=status)
 
 
 def about(request):
     return render(request, "mapping/about.html")
+
+
+# --- the map -----------------------------------------------------------------------------
+
+
+def home(request):
+    language = _language()
+    categories = category_list()
+    try:
+        filters = report_filters_parse(request.GET)
+    except ReportError:
+        filters = report_filters_parse({})
+    return render(request, "mapping/home.html", {
+        "categories": [(c.code, c.display_name(language)) for c in categories],
+        "statuses": Status.choices,
+        "selected_category": request.GET.get("category", ""),
+        "selected_status": request.GET.get("status", ""),
+        "reports": map_list(filters=filters, limit=20),
+    })
+
+
+@require_GET
+def map_reports(request):
+    """Reports in a map view: grid counts when zoomed out, points when zoomed in, and the list."""
+    try:
+        filters = report_filters_parse(request.GET)
+        zoom = int(request.GET.get("zoom", "7"))
+    except ReportError as exc:
+        return _json_error(exc.code, exc.message, fields=exc.fields)
+    except ValueError:
+        return _json_error("invalid_zoom", _("zoom must be a whole number."))
+    zoom = max(0, min(zoom, 22))
+    data = map_data(filters=filters, zoom=zoom)
+    language = _language()
+    return JsonResponse({
+        "mode": data.mode,
+        "features": data.features,
+        "truncated": data.truncated,
+        "list": [
+            {
+                "id": report.pk,
+                "url": reverse("mapping:report-detail", args=[report.pk]),
+                "category": report.category.display_name(language),
+                "status": report.get_status_display(),
+                "status_code": report.status,
+                "address": report.address,
+                "created_at": timezone.localtime(report.created_at).strftime("%Y-%m-%d"),
+                "overdue": report.is_overdue,
+            }
+            for report in map_list(filters=filters)
+        ],
+    })
+
+
+@require_GET
+def places(request):
+    """읍면동 names for the place search box."""
+    query = request.GET.get("q", "")[:50]
+    language = _language()
+    results = submunicipal_search(query=query, limit=10)
+    for place in results:
+        if language.startswith("en") and place["name_en"]:
+            place["label"] = f"{place['name_en']} ({place['local_government']})"
+        else:
+            place["label"] = f"{place['name']} ({place['local_government']})"
+    return JsonResponse({"results": results})
+
+
+@require_GET
+def nearby(request):
+    """Open reports of a category within 250 m of a pin, to support instead of filing again."""
+    try:
+        lon, lat = validate_coordinates(request.GET.get("lon"), request.GET.get("lat"))
+    except ReportError as exc:
+        return _json_error(exc.code, exc.message)
+    category = Category.objects.filter(code=request.GET.get("category", ""), is_active=True).first()
+    language = _language()
+    reports = report_nearby_open(lon=lon, lat=lat, category=category)
+    return JsonResponse({"results": [
+        {
+            "id": report.pk,
+            "url": reverse("mapping:report-detail", args=[report.pk]),
+            "category": report.category.display_name(language),
+            "status": report.get_status_display(),
+            "distance_m": round(report.distance.m),
+            "support_count": report.support_count,
+            "description": report.description[:120],
+        }
+        for report in reports
+    ]})
+
+
+@require_POST
+def photo_location(request):
+    """Where a photo says it was taken, to offer as the pin. The photo is never stored."""
+    upload = request.FILES.get("photo")
+    if upload is None:
+        return _json_error("missing_photo", _("Attach a photo."))
+    try:
+        gps = photo_gps(upload)
+    except PhotoError as exc:
+        return _json_error("invalid_photo", str(exc))
+    if gps is None:
+        return JsonResponse({"location": None})
+    return JsonResponse({"location": {"lon": gps[0], "lat": gps[1]}})
+
+
+# --- filing a report -----------------------------------------------------------------------
+
+
+def _new_token(request) -> str:
+    token = str(uuid.uuid4())
+    pending = request.session.get(PENDING_TOKENS, [])[-(KEEP_TOKENS - 1):]
+    request.session[PENDING_TOKENS] = [*pending, token]
+    return token
+
+
+def _finish_token(request, token: str, report: Report) -> None:
+    request.session[PENDING_TOKENS] = [t for t in request.session.get(PENDING_TOKENS, []) if t != token]
+    done = dict(list(request.session.get(DONE_TOKENS, {}).items())[-(KEEP_TOKENS - 1):])
+    done[token] = report.pk
+    request.session[DONE_TOKENS] = done
+
+
+def _after_submit(report_id: int):
+    """Where a submitted form leads: the public page, or 'check your email' until confirmed."""
+    if Report.objects.public().filter(pk=report_id).exists():
+        return redirect("mapping:report-detail", report_id)
+    return redirect("mapping:report-sent")
+
+
+def _question_groups(categories: list[Category], language: str, post=None, errors: dict | None = None) -> list[dict]:
+    """Each category's questions as inputs by Open311 datatype, in the current language."""
+    errors = errors or {}
+    groups = []
+    for category in categories:
+        questions = []
+        for question in category.questions.all():
+            if not question.variable:
+                questions.append({"info": True, "label": question.display_description(language)})
+                continue
+            name = answer_field_name(category, question)
+            questions.append({
+                "name": name,
+                "id": f"id_{name}",
+                "label": question.display_description(language),
+                "help": question.datatype_description,
+                "datatype": question.datatype,
+                "required": question.required,
+                "choices": [
+                    (str(v["key"]), v.get("name_en") if language.startswith("en") and v.get("name_en") else v.get("name", v["key"]))
+                    for v in question.values
+                ],
+                "many_choices": len(question.values) > 5,
+                "value": post.get(name, "") if post is not None else "",
+                "values": post.getlist(name) if post is not None else [],
+                "errors": errors.get(question.code, []),
+            })
+        groups.append({"category": category, "questions": questions})
+    return groups
+
+
+def report_new(request):
+    language = _language()
+    categories = category_list()
+    signed_in = request.user.is_authenticated
+    answer_errors: dict[str, list[str]] = {}
+    photo_errors: list[str] = []
+    chosen_category = ""
+    if request.method == "POST":
+        token = request.POST.get("form_token", "")
+        done = request.session.get(DONE_TOKENS, {})
+        if token in done:
+            return _after_submit(done[token])
+        form = ReportForm(request.POST, categories=categories, language=language, signed_in=signed_in)
+        chosen_category = request.POST.get("category", "")
+        if token not in request.session.get(PENDING_TOKENS, []):
+            form.is_valid()
+            form.add_error(None, _("This form has expired. Check it and send it again."))
+            token = None
+        elif form.is_valid():
+            category = form.selected_category()
+            try:
+                report = report_create(
+                    category=category,
+                    lon=form.cleaned_data["lon"],
+                    lat=form.cleaned_data["lat"],
+                    description=form.cleaned_data["description"],
+                    answers=answers_from_post(request.POST, category),
+                    photos=request.FILES.getlist("photos"),
+                    reporter=request.user if signed_in else None,
+                    reporter_email="" if signed_in else form.cleaned_data["email"],
+                    reporter_name=form.cleaned_data["name"],
+                    show_name=form.cleaned_data["show_name"],
+                )
+            except ReportError as exc:
+                form.add_error(None, exc.message)
+                for field, field_messages in exc.fields.items():
+                    if field.startswith("answers."):
+                        answer_errors[field.removeprefix("answers.")] = field_messages
+                    elif field == "photos":
+                        photo_errors = field_messages
+                    elif field in form.fields:
+                        for message in field_messages:
+                            form.add_error(field, message)
+                    else:
+                        for message in field_messages:
+                            form.add_error(None, message)
+            else:
+                _finish_token(request, token, report)
+                return _after_submit(report.pk)
+        if token is None:
+            token = _new_token(request)
+        form.data = form.data.copy()
+        form.data["form_token"] = token
+        post = request.POST
+    else:
+        token = _new_token(request)
+        chosen_category = request.GET.get("category", "")
+        initial = {"form_token": token, "category": chosen_category}
+        for name in ("lon", "lat"):
+            if request.GET.get(name):
+                initial[name] = request.GET[name]
+        form = ReportForm(initial=initial, categories=categories, language=language, signed_in=signed_in)
+        post = None
+    return render(request, "mapping/report_new.html", {
+        "form": form,
+        "form_token": token,
+        "signed_in": signed_in,
+        "question_groups": _question_groups(categories, language, post, answer_errors),
+        "chosen_category": chosen_category,
+        "photo_errors": photo_errors,
+        "datatypes": Question.Datatype,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def report_sent(request):
+    return render(request, "mapping/report_sent.html")
+
+
+def report_confirm_link(request, token):
+    try:
+        report = report_confirm(token=token)
+    except Report.DoesNotExist as exc:
+        raise Http404(_("This confirmation link is not valid.")) from exc
+    messages.success(request, _("Thank you: your report is confirmed and now public."))
+    return redirect("mapping:report-detail", report.pk)
+
+
+# --- the report page -------------------------------------------------------------------------
+
+
+def _answer_rows(report: Report, language: str) -> list[tuple[str, str]]:
+    rows = []
+    for question in report.category.questions.all():
+        if question.code not in report.answers:
+            continue
+        value = report.answers[question.code]
+        labels = {str(v["key"]): (v.get("name_en") if language.startswith("en") and v.get("name_en") else v.get("name")) for v in question.values}
+        if isinstance(value, list):
+            shown = ", ".join(labels.get(str(item), str(item)) for item in value)
+        else:
+            shown = labels.get(str(value), str(value))
+        rows.append((question.display_description(language), shown))
+    return rows
+
+
+def report_detail(request, report_id: int):
+    report = report_get_public(report_id=report_id)
+    if report is None:
+        raise Http404(_("No such report."))
+    language = _language()
+    return render(request, "mapping/report_detail.html", {
+        "report": report,
+        "category_name": report.category.display_name(language),
+        "government_name": report.local_government.display_name(language),
+        "answers": _answer_rows(report, language),
+        "timeline": report_public_timeline(report=report),
+        "photos": list(report.photos.all()),
+        "support_form": SupportForm(),
+        "reopen_form": ReopenForm(),
+        "can_reopen": (
+            request.user.is_authenticated and report.reporter_id == request.user.pk and report.status == Status.CLOSED
+        ),
+    })
+
+
+@require_POST
+def report_support_view(request, report_id: int):
+    report = report_get_public(report_id=report_id)
+    if report is None:
+        raise Http404(_("No such report."))
+    form = SupportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid email address."))
+    else:
+        try:
+            added = report_support(
+                report=report,
+                user=request.user if request.user.is_authenticated else None,
+                email=form.cleaned_data["email"] if not request.user.is_authenticated else "",
+            )
+        except ReportError as exc:
+            messages.error(request, exc.message)
+        else:
+            if added:
+                messages.success(request, _("Thank you: your support is counted."))
+            else:
+                messages.info(request, _("You already support this report."))
+    return redirect(reverse("mapping:report-detail", args=[report.pk]) + "#support")
+
+
+@require_POST
+def report_reopen_view(request, report_id: int):
+    report = report_get_public(report_id=report_id)
+    if report is None:
+        raise Http404(_("No such report."))
+    if not request.user.is_authenticated or report.reporter_id != request.user.pk:
+        return HttpResponseForbidden(_("Only the reporter can reopen this report."))
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the report should be reopened."))
+    else:
+        try:
+            report_reopen(report=report, actor=request.user, reason=form.cleaned_data["reason"], by_reporter=True)
+        except ReportError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The report is open again."))
+    return redirect("mapping:report-detail", report.pk)
+
+
+# --- local governments ------------------------------------------------------------------------
+
+
+def area_index(request):
+    language = _language()
+    provinces: dict[str, dict] = {}
+    for area in local_government_list():
+        province = provinces.setdefault(area.code[:2], {"name": "", "governments": []})
+        if area.level == "province":
+            province["name"] = area.display_name(language)
+            province["area"] = area
+        else:
+            province["governments"].append(area)
+    return render(request, "mapping/area_index.html", {"provinces": list(provinces.values())})
+
+
+def area_detail(request, code: str):
+    area = area_get(code=code)
+    if area is None or not area.is_local_government:
+        raise Http404(_("No local government with this code."))
+    filters = report_filters_parse({"local_government": area.code})
+    reports = report_list(filters=filters)
+    counts = reports.counted().aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())),
+    )
+    page = Paginator(
+        reports.select_related("category").order_by("-created_at", "-id"), 25
+    ).get_page(request.GET.get("page"))
+    return render(request, "mapping/area_detail.html", {
+        "area": area,
+        "area_name": area.display_name(_language()),
+        "counts": counts,
+        "page": page,
+    })

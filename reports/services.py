@@ -293,7 +293,8 @@ def report_support(*, report: Report, user=None, email: str = "") -> bool:
     """Add a "me too"; False when this person already supports it. The count stays exact under races."""
     if user is None and not email:
         raise ReportError("supporter_required", _("Sign in or give your email address to support a report."))
-    if report.status not in OPEN_STATUSES:
+    # The stored status, not the caller's copy, which may be stale.
+    if Report.objects.filter(pk=report.pk).values_list("status", flat=True).first() not in OPEN_STATUSES:
         raise ReportError("report_closed", _("This report is closed; reopen it instead."))
     try:
         with transaction.atomic():

@@ -15,6 +15,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 from django.conf import settings
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -63,7 +65,6 @@ def django_db_setup(django_db_blocker):
     with django_db_blocker.unblock():
         admin = _admin_connection(connection.settings_dict)
         with admin.cursor() as cursor:
-            _drop_orphans(cursor, f"test_{base_name}_")
             cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
             if not _database_exists(cursor, template):
                 _drop_stale(cursor, f"{base_name}_tpl_%")
@@ -90,15 +91,6 @@ def django_db_setup(django_db_blocker):
         admin.close()
 
 
-def _drop_orphans(cursor, prefix: str) -> None:
-    """Test databases of runs that were killed before their teardown."""
-    cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{prefix}%"])
-    for (name,) in cursor.fetchall():
-        pid = name.removeprefix(prefix)
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _drop_stale(cursor, pattern: str) -> None:
     """Templates of older migrations; one still being cloned by another run is left alone."""
     cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [pattern])
@@ -116,15 +108,26 @@ def _use_database(connections, name: str) -> None:
     settings.DATABASES["default"]["NAME"] = name
 
 
-@pytest.fixture(autouse=True)
-def _restore_boundaries_after_flush(request):
-    """After a transactional test Django has truncated every table: put the boundaries back."""
+def _is_transactional(item: pytest.Item) -> bool:
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and validate_django_db(marker).transaction
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test Django has truncated every table: put the boundaries back.
+
+    A hook rather than a fixture, so it runs after pytest-django's flush whatever the fixture order.
+    """
     yield
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+    # After the last test the session fixtures are gone too, the test database with them.
+    if nextitem is None or not _is_transactional(item):
         return
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM geodata_area")
         if cursor.fetchone()[0]:
             return

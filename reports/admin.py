@@ -1,0 +1,99 @@
+"""Admin for categories and reports. Workflow changes go through reports.services, never raw saves."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from reports.errors import ReportError
+from reports.models import Category, Outcome, Question, Report, ReportEvent, Status
+from reports.services import report_change_status
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ("order", "code", "datatype", "description", "description_en", "required", "variable", "values")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "group", "local_government", "is_sensitive", "sla_days", "is_active", "order")
+    list_filter = ("is_active", "is_sensitive", "group")
+    search_fields = ("code", "name", "name_en", "keywords")
+    raw_id_fields = ("local_government",)
+    inlines = [QuestionInline]
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "kind", "from_status", "to_status", "outcome", "actor_label", "reason", "public_note", "is_public")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _change_status(modeladmin, request, queryset, to_status: str, outcome: str = "") -> None:
+    changed, failed = 0, []
+    for report in queryset:
+        try:
+            report_change_status(
+                report=report, to_status=to_status, outcome=outcome, actor=request.user,
+                actor_label=report.local_government.name,
+            )
+        except ReportError as exc:
+            failed.append(f"#{report.pk}: {exc.message}")
+        else:
+            changed += 1
+    if changed:
+        modeladmin.message_user(request, _("%(n)d report(s) changed.") % {"n": changed}, messages.SUCCESS)
+    for failure in failed:
+        modeladmin.message_user(request, failure, messages.ERROR)
+
+
+@admin.action(description=_("Acknowledge"))
+def acknowledge(modeladmin, request, queryset):
+    _change_status(modeladmin, request, queryset.select_related("local_government"), Status.ACKNOWLEDGED)
+
+
+@admin.action(description=_("Mark in progress"))
+def mark_in_progress(modeladmin, request, queryset):
+    _change_status(modeladmin, request, queryset.select_related("local_government"), Status.IN_PROGRESS)
+
+
+@admin.action(description=_("Close as resolved"))
+def close_resolved(modeladmin, request, queryset):
+    _change_status(modeladmin, request, queryset.select_related("local_government"), Status.CLOSED, Outcome.RESOLVED)
+
+
+@admin.action(description=_("Close as already done"))
+def close_already_done(modeladmin, request, queryset):
+    _change_status(modeladmin, request, queryset.select_related("local_government"), Status.CLOSED, Outcome.ALREADY_DONE)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("id", "category", "status", "outcome", "local_government", "created_at", "due_at", "is_sample", "is_hidden")
+    list_filter = ("status", "outcome", "channel", "is_sample", "is_hidden", "category")
+    search_fields = ("=id", "address", "description")
+    date_hierarchy = "created_at"
+    list_select_related = ("category", "local_government")
+    actions = [acknowledge, mark_in_progress, close_resolved, close_already_done]
+    inlines = [ReportEventInline]
+    # The workflow fields change only through the actions above (the services keep the timeline).
+    readonly_fields = (
+        "category", "status", "outcome", "duplicate_of", "local_government", "municipal_unit", "submunicipal_unit",
+        "address", "location", "public_location", "answers", "reporter", "channel", "api_client", "confirmed_at",
+        "support_count", "created_at", "updated_at", "acknowledged_at", "closed_at", "due_at", "is_sample",
+    )
+    fields = readonly_fields[:11] + ("description", "reporter_email", "reporter_name", "reporter_phone", "show_name", "is_hidden") + readonly_fields[11:]
+
+    def has_add_permission(self, request) -> bool:
+        # Reports are filed through report_create (the web form or the APIs), never here.
+        return False
