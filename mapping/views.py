@@ -15,6 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.ratelimit import rate_limited
+from alerts.forms import CommentForm
 from geodata.selectors import area_get, local_government_list, submunicipal_search
 from mapping.forms import ReopenForm, ReportForm, SupportForm, answer_field_name, answers_from_post
 from mapping.selectors import map_data, map_list
@@ -30,6 +32,7 @@ from reports.selectors import (
     report_public_timeline,
 )
 from reports.services import report_confirm, report_create, report_reopen, report_support, validate_coordinates
+from reports.services_comments import comment_list_public
 
 PENDING_TOKENS = "report_form_tokens"
 DONE_TOKENS = "report_form_done"
@@ -226,6 +229,8 @@ def report_new(request):
             form.is_valid()
             form.add_error(None, _("This form has expired. Check it and send it again."))
             token = None
+        elif form.is_valid() and not signed_in and rate_limited(request, scope="report", email=form.cleaned_data["email"]):
+            form.add_error(None, _("Too many reports from this address or email. Try again later."))
         elif form.is_valid():
             category = form.selected_category()
             try:
@@ -326,6 +331,8 @@ def report_detail(request, report_id: int):
         "timeline": report_public_timeline(report=report),
         "photos": list(report.photos.all()),
         "support_form": SupportForm(),
+        "comments": comment_list_public(report=report),
+        "comment_form": CommentForm(),
         "reopen_form": ReopenForm(),
         "can_reopen": (
             request.user.is_authenticated and report.reporter_id == request.user.pk and report.status == Status.CLOSED
@@ -341,6 +348,8 @@ def report_support_view(request, report_id: int):
     form = SupportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a valid email address."))
+    elif not request.user.is_authenticated and rate_limited(request, scope="support", email=form.cleaned_data["email"]):
+        messages.error(request, _("Too many supports from this address or email. Try again later."))
     else:
         try:
             added = report_support(

@@ -54,12 +54,14 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
 
 
 def parse_datetime_param(name: str, value: str, *, end_of_day: bool = False) -> datetime:
-    parsed = parse_datetime(value)
+    # A bare date first: parse_datetime would read "2026-05-01" as midnight and lose end_of_day.
+    try:
+        day = parse_date(value) if len(value) <= 10 else None
+        parsed = datetime.combine(day, time.max if end_of_day else time.min) if day else parse_datetime(value)
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+        parsed = None
     if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            raise ReportError("invalid_date", _("%(name)s must be a date (2026-05-01) or an ISO 8601 date-time.") % {"name": name})
-        parsed = datetime.combine(day, time.max if end_of_day else time.min)
+        raise ReportError("invalid_date", _("%(name)s must be a date (2026-05-01) or an ISO 8601 date-time.") % {"name": name})
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed

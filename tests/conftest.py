@@ -112,7 +112,7 @@ def _is_transactional(item: pytest.Item) -> bool:
     if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
         return True
     marker = item.get_closest_marker("django_db")
-    return marker is not None and validate_django_db(marker).transaction
+    return marker is not None and validate_django_db(marker)[0]  # (transaction, reset_sequences, ...)
 
 
 @pytest.hookimpl(hookwrapper=True)

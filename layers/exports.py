@@ -1,0 +1,102 @@
+"""Streaming exports of public reports and local governments, built row by row in PostGIS."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from layers import selectors
+from reports.errors import ReportError
+from reports.selectors import report_filters_parse
+
+
+def error_response(code: str, message: str, status: int = 400, fields: dict | None = None) -> JsonResponse:
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return JsonResponse({"error": body}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def report_error_response(exc: ReportError) -> JsonResponse:
+    return error_response(exc.code, exc.message, fields=exc.fields)
+
+
+def _stream(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _geojson_chunks(sql: str, params):
+    yield b'{"type":"FeatureCollection","features":['
+    first = True
+    for rows in selectors.stream_rows(sql, params):
+        text = ",".join(row[1] for row in rows)
+        yield (text if first else "," + text).encode()
+        first = False
+    yield b"]}\n"
+
+
+def _lines(sql: str, params, prefix: str):
+    for rows in selectors.stream_rows(sql, params):
+        yield "".join(f"{prefix}{row[1]}\n" for row in rows).encode()
+
+
+def _csv_chunks(sql: str, params):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(selectors.CSV_HEADER)
+    yield ("\ufeff" + buffer.getvalue()).encode()
+    for rows in selectors.stream_rows(sql, params):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(rows)
+        yield buffer.getvalue().encode()
+
+
+@require_GET
+def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """/exports/reports.{geojson,geojsonseq,ndjson,csv}: the REST list's filters, all matching rows."""
+    try:
+        filters = report_filters_parse(request.GET)
+    except ReportError as exc:
+        return report_error_response(exc)
+    if fmt == "csv":
+        sql, params = selectors.report_csv_sql(filters=filters)
+        return _stream(_csv_chunks(sql, params), "text/csv; charset=utf-8", "reports.csv")
+    sql, params = selectors.report_features_sql(filters=filters)
+    if fmt == "geojson":
+        return _stream(_geojson_chunks(sql, params), "application/geo+json", "reports.geojson")
+    if fmt == "geojsonseq":
+        # RFC 8142: a record separator before each text, a line feed after.
+        return _stream(_lines(sql, params, "\x1e"), "application/geo+json-seq", "reports.geojsonseq")
+    return _stream(_lines(sql, params, ""), "application/x-ndjson", "reports.ndjson")
+
+
+def parse_simplify(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        tolerance = float(value)
+    except ValueError:
+        tolerance = -1.0
+    if not 0 <= tolerance <= 1:
+        raise ReportError("invalid_simplify", _("simplify must be a tolerance in degrees between 0 and 1, e.g. 0.001."))
+    return tolerance or None
+
+
+@require_GET
+def local_governments_export(request: HttpRequest) -> HttpResponse:
+    """The 243 local governments with their public report counts by status (same filters)."""
+    try:
+        filters = report_filters_parse(request.GET)
+        simplify = parse_simplify(request.GET.get("simplify"))
+    except ReportError as exc:
+        return report_error_response(exc)
+    sql, params = selectors.area_rows_sql(kind="local_governments", simplify=simplify, with_counts=filters)
+    return _stream(_geojson_chunks(sql, params), "application/geo+json", "local_governments.geojson")

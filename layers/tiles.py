@@ -1,0 +1,57 @@
+"""Mapbox vector tiles built in PostGIS: /tiles/<layer>/<z>/<x>/<y>.mvt."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from layers import selectors
+from layers.exports import error_response, report_error_response
+from reports.errors import ReportError
+from reports.models import Category
+from reports.selectors import report_filters_parse
+
+MVT = "application/vnd.mapbox-vector-tile"
+MAX_ZOOM = 22
+LAYERS = {"reports", "local_governments"}
+TILE_FILTERS = {"category", "status"}
+
+
+@require_GET
+def tile(request: HttpRequest, layer: str, z: int, x: int, y: int) -> HttpResponse:
+    if layer not in LAYERS:
+        return error_response("not_found", _("No such tile layer: use reports or local_governments."), status=404)
+    if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
+        return error_response("not_found", _("No such tile: z is 0 to %(max)d and x, y are below 2^z.") % {"max": MAX_ZOOM}, status=404)
+    try:
+        data = _tile_data(request, layer, z, x, y)
+    except ReportError as exc:
+        return report_error_response(exc)
+    etag = '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    elif not data:
+        response = HttpResponse(status=204)
+    else:
+        response = HttpResponse(data, content_type=MVT)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _tile_data(request: HttpRequest, layer: str, z: int, x: int, y: int) -> bytes:
+    if layer == "local_governments":
+        return selectors.area_tile(z=z, x=x, y=y)
+    unknown = set(request.GET) - TILE_FILTERS
+    if unknown:
+        raise ReportError("unknown_parameter", _("Tiles filter by category and status only; unknown: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    filters = report_filters_parse(request.GET)
+    if z >= selectors.POINT_MIN_ZOOM:
+        return selectors.report_point_tile(z=z, x=x, y=y, filters=filters)
+    category_ids = None
+    if filters.categories:
+        category_ids = list(Category.objects.filter(code__in=filters.categories).values_list("id", flat=True))
+    return selectors.report_cell_tile(z=z, x=x, y=y, category_ids=category_ids, statuses=filters.statuses)
