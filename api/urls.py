@@ -1,6 +1,14 @@
 from django.urls import path
 
 from api.views_areas import AreaDetailApi, AreaListApi, AreaLookupApi
+from api.views_reports import (
+    CategoryDetailApi,
+    CategoryListApi,
+    ReportCommentsApi,
+    ReportDetailApi,
+    ReportListCreateApi,
+    ReportSupportApi,
+)
 
 app_name = "api"
 
@@ -8,4 +16,10 @@ urlpatterns = [
     path("areas/lookup", AreaLookupApi.as_view(), name="area-lookup"),
     path("areas/", AreaListApi.as_view(), name="area-list"),
     path("areas/<str:code>/", AreaDetailApi.as_view(), name="area-detail"),
+    path("reports/", ReportListCreateApi.as_view(), name="report-list"),
+    path("reports/<str:report_id>/", ReportDetailApi.as_view(), name="report-detail"),
+    path("reports/<str:report_id>/comments/", ReportCommentsApi.as_view(), name="report-comments"),
+    path("reports/<str:report_id>/support/", ReportSupportApi.as_view(), name="report-support"),
+    path("categories/", CategoryListApi.as_view(), name="category-list"),
+    path("categories/<str:code>/", CategoryDetailApi.as_view(), name="category-detail"),
 ]

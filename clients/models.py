@@ -19,6 +19,15 @@ class ApiClient(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def origin_list(self) -> list[str]:
+        return [line.strip().rstrip("/") for line in self.allowed_origins.splitlines() if line.strip()]
+
+
+class Scope(models.TextChoices):
+    READ = "read", _("Read")
+    SUBMIT = "submit", _("Submit reports, comments and supports")
+    STAFF = "staff", _("Staff of the client's local government")
+
 
 class ApiKey(models.Model):
     """A key is shown once at creation; only its SHA-256 hash is stored."""
@@ -32,9 +41,38 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Fixed-window rate limit counter, bumped by one UPDATE ... RETURNING so every process agrees.
+    window_start = models.DateTimeField(null=True, blank=True, editable=False)
+    window_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("API key")
 
     def __str__(self) -> str:
         return f"{self.client.name} {self.prefix}…"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > timezone.now())
+            and self.client.is_active
+        )
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a report-creating POST with an Idempotency-Key, replayed on retries."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_content_type = models.CharField(max_length=100, blank=True)
+    response_body = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_per_client")]

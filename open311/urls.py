@@ -1,3 +1,16 @@
+from django.urls import re_path
+
+from open311 import views
+
 app_name = "open311"
 
-urlpatterns: list = []
+FMT = r"\.(?P<fmt>[A-Za-z0-9]{1,10})$"
+
+urlpatterns = [
+    re_path(r"^discovery" + FMT, views.discovery, name="discovery"),
+    re_path(r"^services" + FMT, views.service_list, name="services"),
+    re_path(r"^services/(?P<service_code>[^/.]+)" + FMT, views.service_definition, name="service"),
+    re_path(r"^requests" + FMT, views.requests, name="requests"),
+    re_path(r"^requests/(?P<service_request_id>[^/.]+)" + FMT, views.request_detail, name="request"),
+    re_path(r"^tokens/(?P<token>[^/.]+)" + FMT, views.token_detail, name="token"),
+]

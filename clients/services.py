@@ -1,0 +1,186 @@
+"""Writes for API clients: keys (shown once, stored hashed), revocation, rate limits, idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import ApiClient, ApiKey, IdempotencyRecord, Scope
+
+KEY_PREFIX = "dn_"
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+class ApiKeyError(Exception):
+    """A key that cannot be used: missing, unknown, revoked, expired or lacking a scope."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def key_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def _clean_scopes(scopes) -> list[str]:
+    scopes = list(dict.fromkeys(scope.strip() for scope in scopes if scope.strip()))
+    unknown = [scope for scope in scopes if scope not in Scope.values]
+    if unknown or not scopes:
+        raise ValueError(_("Scopes must be some of: %(scopes)s.") % {"scopes": ", ".join(Scope.values)})
+    return scopes
+
+
+def api_client_create(*, name: str, contact: str = "", origins: list[str] | None = None) -> ApiClient:
+    name = name.strip()
+    if not name:
+        raise ValueError(_("Give the client a name."))
+    if ApiClient.objects.filter(name=name).exists():
+        raise ValueError(_("A client named %(name)s already exists.") % {"name": name})
+    return ApiClient.objects.create(name=name, contact=contact.strip(), allowed_origins="\n".join(origins or []))
+
+
+def api_key_create(
+    *, client: ApiClient, scopes: list[str], expires_at: datetime | None = None, rate_limit_per_minute: int = 120
+) -> tuple[ApiKey, str]:
+    """A new key for a client. The plaintext is returned here once and never stored."""
+    raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        client=client,
+        prefix=raw_key[:12],
+        hashed_key=key_hash(raw_key),
+        scopes=_clean_scopes(scopes),
+        expires_at=expires_at,
+        rate_limit_per_minute=rate_limit_per_minute,
+    )
+    return key, raw_key
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    """Revoked keys fail on their very next request (every request looks the key up)."""
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def api_key_authenticate(*, raw_key: str, scope: str | None = None) -> ApiKey:
+    """The usable key for a plaintext, or ApiKeyError."""
+    raw_key = (raw_key or "").strip()
+    if not raw_key:
+        raise ApiKeyError("api_key_missing", _("An API key is required."))
+    key = ApiKey.objects.select_related("client").filter(hashed_key=key_hash(raw_key)).first()
+    if key is None:
+        raise ApiKeyError("api_key_invalid", _("This API key is not valid."))
+    if key.revoked_at is not None or not key.client.is_active:
+        raise ApiKeyError("api_key_revoked", _("This API key has been revoked."))
+    if key.expires_at is not None and key.expires_at <= timezone.now():
+        raise ApiKeyError("api_key_expired", _("This API key has expired."))
+    if scope and not key.has_scope(scope):
+        raise ApiKeyError("api_key_scope", _("This API key may not do this (it needs the %(scope)s scope).") % {"scope": scope})
+    return key
+
+
+@dataclass(frozen=True)
+class RateLimitResult:
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after: int
+
+
+def api_key_rate_limit_hit(*, key: ApiKey) -> RateLimitResult:
+    """Count one request in the key's current one-minute window (fixed window, in the database)."""
+    now = timezone.now()
+    window = now.replace(second=0, microsecond=0)
+    with connection.cursor() as cursor:
+        # One row-locked UPDATE: concurrent processes each get a distinct count.
+        cursor.execute(
+            """
+            UPDATE clients_apikey
+            SET window_count = CASE WHEN window_start = %(window)s THEN window_count + 1 ELSE 1 END,
+                window_start = %(window)s,
+                last_used_at = %(now)s
+            WHERE id = %(id)s
+            RETURNING window_count, rate_limit_per_minute
+            """,
+            {"window": window, "now": now, "id": key.pk},
+        )
+        count, limit = cursor.fetchone()
+    retry_after = max(1, math.ceil(60 - (now - window).total_seconds()))
+    return RateLimitResult(allowed=count <= limit, limit=limit, remaining=max(0, limit - count), retry_after=retry_after)
+
+
+@dataclass
+class IdempotencyClaim:
+    """Either a record this request now owns (fill it in) or a stored response to replay."""
+
+    record: IdempotencyRecord | None = None
+    replay: IdempotencyRecord | None = None
+
+
+class IdempotencyConflict(Exception):
+    def __init__(self, http_status: int, code: str, message: str):
+        super().__init__(message)
+        self.http_status = http_status
+        self.code = code
+        self.message = message
+
+
+def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> IdempotencyClaim:
+    """Claim an Idempotency-Key. Must run inside the transaction that does the work.
+
+    INSERT ... ON CONFLICT waits while another transaction holds the same key uncommitted, so a
+    concurrent retry blocks until the first request finishes and then replays its response
+    (or, if the first one failed and rolled back, does the work itself).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("idempotency_claim must run inside transaction.atomic()")
+    key = key.strip()
+    if not key or len(key) > 255:
+        raise IdempotencyConflict(400, "invalid_idempotency_key", _("Idempotency-Key must be 1 to 255 characters."))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '20s'")
+        try:
+            with transaction.atomic():
+                cursor.execute(
+                    """
+                    INSERT INTO clients_idempotencyrecord (client_id, key, request_hash, response_content_type, response_body, created_at)
+                    VALUES (%s, %s, %s, '', '', %s)
+                    ON CONFLICT (client_id, key) DO NOTHING
+                    RETURNING id
+                    """,
+                    [client.pk, key, request_hash, timezone.now()],
+                )
+                row = cursor.fetchone()
+        except IntegrityError:
+            row = None
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE:  # the first request is still running
+                raise IdempotencyConflict(409, "idempotency_in_progress", _("A request with this Idempotency-Key is still in progress.")) from exc
+            raise
+    if row is not None:
+        return IdempotencyClaim(record=IdempotencyRecord.objects.get(pk=row[0]))
+    existing = IdempotencyRecord.objects.get(client=client, key=key)
+    if existing.request_hash != request_hash:
+        raise IdempotencyConflict(
+            422, "idempotency_key_reused", _("This Idempotency-Key was already used with a different request.")
+        )
+    if existing.response_status is None:
+        raise IdempotencyConflict(409, "idempotency_in_progress", _("A request with this Idempotency-Key is still in progress."))
+    return IdempotencyClaim(replay=existing)
+
+
+def idempotency_store(*, record: IdempotencyRecord, status: int, content_type: str, body: str) -> None:
+    record.response_status = status
+    record.response_content_type = content_type
+    record.response_body = body
+    record.save(update_fields=["response_status", "response_content_type", "response_body"])
