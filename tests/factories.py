@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.kr")
     first_name = "길동"
     last_name = "홍"
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    password = factory.django.Password("correct horse battery staple")
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -85,8 +85,10 @@ def test_account_deletion_anonymises_and_keeps_reports(client):
 
 
 def test_privacy_page(client):
-    response = client.get(reverse("accounts:privacy"))
-    assert response.status_code == 200 and "PIPA" in response.content.decode()
+    korean = client.get(reverse("accounts:privacy"))
+    assert korean.status_code == 200 and "개인정보 보호법" in korean.content.decode()
+    english = client.get(reverse("accounts:privacy"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Personal Information Protection Act" in english.content.decode()
 
 
 def test_purge_personal_data(settings):

@@ -20,7 +20,7 @@ def test_new_report_notice_goes_to_the_routed_governments_staff_only(jongno_staf
         report_confirm(token=report.confirmation_token)
     notices = [m for m in mailoutbox if jongno_staff.email in m.to]
     assert len(notices) == 1
-    assert f"#{report.pk}" in notices[0].subject
+    assert f"{report.pk}" in notices[0].subject and report.local_government.name in notices[0].subject
     assert f"/staff/reports/{report.pk}/" in notices[0].body
     assert not [m for m in mailoutbox if haeundae_staff.email in m.to or jongno_expert.email in m.to]
 
