@@ -2,6 +2,18 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("machine-readable, e.g. invalid_parameter or outside_service_area"))
+    message = serializers.CharField(help_text=_("for people, in the request's language"))
+    fields = serializers.DictField(required=False, help_text=_("messages per input field, when input was invalid"))
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    """The one error shape of the API (api.errors): {"error": {"code", "message", "fields"?}}."""
+
+    error = ErrorBodySerializer()
+
+
 class AreaRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()

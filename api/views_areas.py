@@ -2,7 +2,8 @@ import json
 
 from django.db import connection
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -13,10 +14,15 @@ from api.serializers import (
     AreaDetailInputSerializer,
     AreaListInputSerializer,
     AreaOutputSerializer,
+    ErrorResponseSerializer,
     LookupInputSerializer,
     LookupOutputSerializer,
 )
 from geodata.selectors import area_get, area_list, route_point
+
+INVALID = OpenApiResponse(ErrorResponseSerializer, description=_lazy("Missing or invalid parameter"))
+NOT_FOUND = OpenApiResponse(ErrorResponseSerializer, description=_lazy("No such area"))
+OUTSIDE = OpenApiResponse(ErrorResponseSerializer, description=_lazy("The point is outside the service area"))
 
 
 def validated(serializer_class, data):
@@ -33,7 +39,7 @@ class AreaLookupApi(APIView):
 
     @extend_schema(
         parameters=[LookupInputSerializer],
-        responses={200: LookupOutputSerializer, 400: dict, 404: dict},
+        responses={200: LookupOutputSerializer, 400: INVALID, 404: OUTSIDE},
         operation_id="areas_lookup",
     )
     def get(self, request):
@@ -66,7 +72,13 @@ class AreaListApi(APIView):
         default_limit = 300
         max_limit = 5000
 
-    @extend_schema(parameters=[AreaListInputSerializer], responses=AreaOutputSerializer(many=True), operation_id="areas_list")
+    pagination_class = Pagination  # also tells the schema that the list is paginated
+
+    @extend_schema(
+        parameters=[AreaListInputSerializer],
+        responses={200: AreaOutputSerializer(many=True), 400: INVALID},
+        operation_id="areas_list",
+    )
     def get(self, request):
         filters = validated(AreaListInputSerializer, request.query_params)
         areas = area_list(
@@ -74,7 +86,7 @@ class AreaListApi(APIView):
             parent_code=filters.get("parent"),
             local_governments_only=filters.get("local_government", False),
         )
-        paginator = self.Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(areas, request, view=self)
         return paginator.get_paginated_response(AreaOutputSerializer(page, many=True).data)
 
@@ -92,7 +104,8 @@ class AreaDetailApi(APIView):
                     "geometry": serializers.JSONField(),
                 },
             ),
-            404: dict,
+            400: INVALID,
+            404: NOT_FOUND,
         },
         operation_id="areas_retrieve",
     )
@@ -104,8 +117,9 @@ class AreaDetailApi(APIView):
         tolerance = options.get("simplify") or 0
         with connection.cursor() as cursor:
             # GeoJSON is built by PostGIS; RFC 7946 wants counter-clockwise exteriors and 6 decimals.
+            # Simplifying a one-part MultiPolygon yields a Polygon: keep the type stable.
             cursor.execute(
-                "SELECT ST_AsGeoJSON(ST_ForcePolygonCCW(CASE WHEN %s > 0 THEN ST_SimplifyPreserveTopology(geom, %s)"
+                "SELECT ST_AsGeoJSON(ST_ForcePolygonCCW(CASE WHEN %s > 0 THEN ST_Multi(ST_SimplifyPreserveTopology(geom, %s))"
                 " ELSE geom END), 6) FROM geodata_area WHERE id = %s",
                 [tolerance, tolerance, area.pk],
             )

@@ -4,32 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 
 from geodata.models import Area, AreaQuerySet
 
-# One statement: the municipal unit and 읍면동 covering the point, through the subdivided
-# pieces' GiST index, with the governments above them. Points on a shared boundary take the
-# lowest code; a 읍면동 of the routed unit wins over a neighbour's that overlaps by generalization.
+# One statement: the municipal unit and 읍면동 covering the point, through one probe of the
+# subdivided pieces' GiST index, with the governments above them. Points on a shared boundary
+# take the lowest code. The 읍면동 is always one of the routed unit's own: the 읍면동 layer is
+# generalized apart from the municipal one, so near a border the point may be covered by a
+# neighbour's 읍면동 or by none; then the unit's nearest 읍면동 is taken.
 ROUTE_SQL = """
-WITH hit AS (
-    SELECT DISTINCT ON (a.level) a.id, a.level
+WITH cover AS MATERIALIZED (
+    SELECT a.id, a.code, a.level, a.parent_id
     FROM geodata_areapiece p
     JOIN geodata_area a ON a.id = p.area_id
     JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
     WHERE ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
       AND a.level IN ('municipal', 'submunicipal')
-    ORDER BY a.level, a.code
-), unit AS (
-    SELECT a.* FROM geodata_area a JOIN hit ON hit.id = a.id AND hit.level = 'municipal'
+), unit AS MATERIALIZED (
+    SELECT a.id, a.code, a.name, a.name_en, a.vintage_id, a.parent_id, a.local_government_id
+    FROM geodata_area a
+    WHERE a.id = (SELECT id FROM cover WHERE level = 'municipal' ORDER BY code LIMIT 1)
 ), dong AS (
-    SELECT a.* FROM geodata_area a
-    JOIN geodata_areapiece p ON p.area_id = a.id
-    JOIN unit ON a.parent_id = unit.id
-    WHERE ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-    UNION ALL
-    SELECT a.* FROM geodata_area a JOIN hit ON hit.id = a.id AND hit.level = 'submunicipal'
-    LIMIT 1
+    SELECT a.id, a.code, a.name, a.name_en FROM geodata_area a
+    WHERE a.id = COALESCE(
+        (SELECT c.id FROM cover c JOIN unit ON c.parent_id = unit.id
+         WHERE c.level = 'submunicipal' ORDER BY c.code LIMIT 1),
+        (SELECT d.id FROM geodata_area d
+         JOIN unit ON d.parent_id = unit.id
+         JOIN geodata_areapiece p ON p.area_id = d.id
+         ORDER BY ST_Distance(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)), d.code LIMIT 1)
+    )
 )
 SELECT pr.id, pr.code, pr.name, pr.name_en,
        lg.id, lg.code, lg.name, lg.name_en,
@@ -42,6 +48,17 @@ JOIN geodata_area pr ON pr.vintage_id = unit.vintage_id AND pr.level = 'province
 LEFT JOIN geodata_area city ON city.id = unit.parent_id AND city.level = 'city'
 LEFT JOIN dong ON true
 """
+
+# Planning ROUTE_SQL costs about four times as much as running it, so it is PREPARE'd once per
+# database session and EXECUTE'd after. Prepared statements outlive transactions (also rolled
+# back ones) and die with the session; a new connection prepares again. Set
+# GEODATA_PREPARED_ROUTING = False behind a pooler that does not keep sessions (pgbouncer in
+# transaction mode).
+ROUTE_STATEMENT = "geodata_route_point"
+_ROUTE_SQL_POSITIONAL = ROUTE_SQL.replace("%(lon)s", "$1").replace("%(lat)s", "$2")
+_PREPARE_ROUTE = f"PREPARE {ROUTE_STATEMENT}(float8, float8) AS {_ROUTE_SQL_POSITIONAL}"
+_EXECUTE_ROUTE = f"EXECUTE {ROUTE_STATEMENT}(%s, %s)"
+_UNDEFINED_PREPARED_STATEMENT = "26000"
 
 
 @dataclass(frozen=True)
@@ -87,11 +104,35 @@ def _same_place(province_name: str, unit_name: str) -> bool:
     return province_name.endswith("시") and province_name.startswith(unit_name.removesuffix("시"))
 
 
+def _fetch_route(lon: float, lat: float) -> tuple | None:
+    db = connections[DEFAULT_DB_ALIAS]  # once: every access through the proxy costs a lookup
+    with db.cursor() as cursor:
+        if not getattr(settings, "GEODATA_PREPARED_ROUTING", True):
+            cursor.execute(ROUTE_SQL, {"lon": lon, "lat": lat})
+            return cursor.fetchone()
+        session = db.connection  # the DB-API connection: one per database session
+        if getattr(db, "_geodata_route_prepared_on", None) is not session:
+            cursor.execute(_PREPARE_ROUTE)
+            db._geodata_route_prepared_on = session
+        try:
+            cursor.execute(_EXECUTE_ROUTE, (lon, lat))
+        except DatabaseError as exc:
+            # Deallocated behind our back (DISCARD ALL). Prepare again, unless the error has
+            # aborted the transaction: then the next call will.
+            if getattr(exc.__cause__, "pgcode", None) != _UNDEFINED_PREPARED_STATEMENT:
+                raise
+            db._geodata_route_prepared_on = None
+            if db.in_atomic_block:
+                raise
+            cursor.execute(_PREPARE_ROUTE)
+            db._geodata_route_prepared_on = session
+            cursor.execute(_EXECUTE_ROUTE, (lon, lat))
+        return cursor.fetchone()
+
+
 def route_point(*, lon: float, lat: float) -> Route | None:
     """The province, responsible local government, municipal unit and 읍면동 of a point, or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(ROUTE_SQL, {"lon": lon, "lat": lat})
-        row = cursor.fetchone()
+    row = _fetch_route(float(lon), float(lat))
     if row is None:
         return None
     province, government, unit, dong = _ref(row, 0), _ref(row, 4), _ref(row, 8), _ref(row, 12)
