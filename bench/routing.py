@@ -67,45 +67,30 @@ SELECT row_number() OVER (ORDER BY key) AS n, geom FROM keyed ORDER BY key LIMIT
 """
 
 # (c): ROUTE_SQL with every point-in-polygon test on geodata_area.geom instead of the pieces.
-ROUTE_UNSUBDIVIDED_SQL = """
-WITH cover AS MATERIALIZED (
-    SELECT a.id, a.code, a.level, a.parent_id
-    FROM geodata_area a
-    JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
-    WHERE ST_Covers(a.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-      AND a.level IN ('municipal', 'submunicipal')
-), unit AS MATERIALIZED (
-    SELECT a.id, a.code, a.name, a.name_en, a.vintage_id, a.parent_id, a.local_government_id
-    FROM geodata_area a
-    WHERE a.id = (SELECT id FROM cover WHERE level = 'municipal' ORDER BY code LIMIT 1)
-), dong AS (
-    SELECT a.id, a.code, a.name, a.name_en FROM geodata_area a
-    WHERE a.id = COALESCE(
-        (SELECT c.id FROM cover c JOIN unit ON c.parent_id = unit.id
-         WHERE c.level = 'submunicipal' ORDER BY c.code LIMIT 1),
-        (SELECT d.id FROM geodata_area d
-         JOIN unit ON d.parent_id = unit.id
-         ORDER BY ST_Distance(d.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)), d.code LIMIT 1)
-    )
-)
-SELECT pr.id, pr.code, pr.name, pr.name_en,
-       lg.id, lg.code, lg.name, lg.name_en,
-       unit.id, unit.code, unit.name, unit.name_en,
-       dong.id, dong.code, dong.name, dong.name_en,
-       city.name
-FROM unit
-JOIN geodata_area lg ON lg.id = unit.local_government_id
-JOIN geodata_area pr ON pr.vintage_id = unit.vintage_id AND pr.level = 'province' AND pr.code = left(unit.code, 2)
-LEFT JOIN geodata_area city ON city.id = unit.parent_id AND city.level = 'city'
-LEFT JOIN dong ON true
-"""
+UNSUBDIVIDE = [
+    ("FROM geodata_areapiece p\n    JOIN geodata_area a ON a.id = p.area_id\n", "FROM geodata_area a\n"),
+    ("WHERE ST_Covers(p.geom,", "WHERE ST_Covers(a.geom,"),
+    ("AND p.level IN", "AND a.level IN"),
+    ("         JOIN geodata_areapiece p ON p.area_id = d.id\n", ""),
+    ("ORDER BY ST_Distance(p.geom,", "ORDER BY ST_Distance(d.geom,"),
+]
+
+
+def unsubdivided(sql: str) -> str:
+    for old, new in UNSUBDIVIDE:
+        assert old in sql, f"ROUTE_SQL changed: {old!r} not found"
+        sql = sql.replace(old, new)
+    return sql
+
+
+ROUTE_UNSUBDIVIDED_SQL = unsubdivided(ROUTE_SQL)
 
 # (d): one statement for all points; the covering municipal unit with the lowest code per point.
 SET_BASED_SQL = {
     "pieces": """
         SELECT DISTINCT ON (t.n) t.n, a.code FROM bench_points t
-        JOIN geodata_areapiece p ON ST_Covers(p.geom, t.geom)
-        JOIN geodata_area a ON a.id = p.area_id AND a.level = 'municipal'
+        JOIN geodata_areapiece p ON ST_Covers(p.geom, t.geom) AND p.level = 'municipal'
+        JOIN geodata_area a ON a.id = p.area_id
         JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
         ORDER BY t.n, a.code
     """,

@@ -256,8 +256,8 @@ def _load(units: list[BoundaryUnit], year: int, make_current: bool | None, progr
         cursor.execute(
             """
             DELETE FROM geodata_areapiece WHERE area_id IN (SELECT id FROM geodata_area WHERE vintage_id = %s);
-            INSERT INTO geodata_areapiece (area_id, geom)
-            SELECT a.id, ST_Subdivide(a.geom, %s) FROM geodata_area a
+            INSERT INTO geodata_areapiece (area_id, level, geom)
+            SELECT a.id, a.level, ST_Subdivide(a.geom, %s) FROM geodata_area a
             WHERE a.vintage_id = %s AND a.level <> 'city';
             """,
             [vintage.pk, SUBDIVIDE_MAX_VERTICES, vintage.pk],

@@ -45,9 +45,6 @@ class AreaQuerySet(models.QuerySet):
     def at_level(self, *levels: str) -> "AreaQuerySet":
         return self.filter(level__in=levels)
 
-    def covering(self, point) -> "AreaQuerySet":
-        """Areas whose subdivided pieces cover the point (boundary points included)."""
-        return self.filter(pk__in=AreaPiece.objects.filter(geom__covers=point).values("area_id"))
 
 
 class Area(models.Model):
@@ -84,7 +81,13 @@ class AreaPiece(models.Model):
     """An ST_Subdivide'd piece of an area: small polygons make point-in-polygon fast."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="pieces")
-    geom = models.PolygonField(srid=4326)
+    # The area's level, repeated here so routing probes an index of municipal and 읍면동 pieces
+    # only, instead of also testing the province pieces that every point falls in.
+    level = models.CharField(max_length=16, choices=Level.choices)
+    # No index over all pieces: the partial ones by level (migration 0002) are what queries use,
+    # and with a full index beside them the planner may pick it and test province pieces too.
+    geom = models.PolygonField(srid=4326, spatial_index=False)
 
     class Meta:
         verbose_name = _("area piece")
+        # Partial GiST indexes by level are created in migration 0002 (see there why in SQL).

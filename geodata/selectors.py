@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from geodata.models import Area, AreaQuerySet
 
@@ -21,7 +21,7 @@ WITH cover AS MATERIALIZED (
     JOIN geodata_area a ON a.id = p.area_id
     JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
     WHERE ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-      AND a.level IN ('municipal', 'submunicipal')
+      AND p.level IN ('municipal', 'submunicipal')
 ), unit AS MATERIALIZED (
     SELECT a.id, a.code, a.name, a.name_en, a.vintage_id, a.parent_id, a.local_government_id
     FROM geodata_area a
@@ -61,7 +61,7 @@ _EXECUTE_ROUTE = f"EXECUTE {ROUTE_STATEMENT}(%s, %s)"
 _UNDEFINED_PREPARED_STATEMENT = "26000"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AreaRef:
     id: int
     code: str
@@ -72,7 +72,7 @@ class AreaRef:
         return {"code": self.code, "name": self.name, "name_en": self.name_en}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Route:
     province: AreaRef
     local_government: AreaRef
@@ -106,26 +106,30 @@ def _same_place(province_name: str, unit_name: str) -> bool:
 
 def _fetch_route(lon: float, lat: float) -> tuple | None:
     db = connections[DEFAULT_DB_ALIAS]  # once: every access through the proxy costs a lookup
-    with db.cursor() as cursor:
-        if not getattr(settings, "GEODATA_PREPARED_ROUTING", True):
+    if not getattr(settings, "GEODATA_PREPARED_ROUTING", True):
+        with db.cursor() as cursor:
             cursor.execute(ROUTE_SQL, {"lon": lon, "lat": lat})
             return cursor.fetchone()
-        session = db.connection  # the DB-API connection: one per database session
-        if getattr(db, "_geodata_route_prepared_on", None) is not session:
+    db.ensure_connection()
+    session = db.connection  # the DB-API connection: one per database session
+    # A DB-API cursor kept per session: routing is the hottest read, and Django's cursor
+    # wrapper (created, wrapped and closed per call) costs as much as running the plan.
+    cursor = getattr(db, "_geodata_route_cursor", None)
+    with db.wrap_database_errors:
+        if cursor is None or cursor.connection is not session or cursor.closed:
+            cursor = session.cursor()
             cursor.execute(_PREPARE_ROUTE)
-            db._geodata_route_prepared_on = session
+            db._geodata_route_cursor = cursor
         try:
             cursor.execute(_EXECUTE_ROUTE, (lon, lat))
-        except DatabaseError as exc:
+        except session.DatabaseError as exc:
             # Deallocated behind our back (DISCARD ALL). Prepare again, unless the error has
             # aborted the transaction: then the next call will.
-            if getattr(exc.__cause__, "pgcode", None) != _UNDEFINED_PREPARED_STATEMENT:
-                raise
-            db._geodata_route_prepared_on = None
-            if db.in_atomic_block:
+            db._geodata_route_cursor = None
+            if exc.pgcode != _UNDEFINED_PREPARED_STATEMENT or db.in_atomic_block:
                 raise
             cursor.execute(_PREPARE_ROUTE)
-            db._geodata_route_prepared_on = session
+            db._geodata_route_cursor = cursor
             cursor.execute(_EXECUTE_ROUTE, (lon, lat))
         return cursor.fetchone()
 
