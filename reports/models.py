@@ -259,6 +259,10 @@ class ReportEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    @property
+    def is_by_reporter(self) -> bool:
+        return self.data.get("by") == "reporter"
+
 
 class Support(models.Model):
     """"Me too": one per person, by account or by email."""

@@ -23,6 +23,8 @@ from reports.models import OPEN_STATUSES, Category, Channel, Outcome, Report, Re
 from reports.photos import PhotoError, photo_clean
 
 MAX_DESCRIPTION = 4000
+# Marks a timeline entry made by the reporter; pages show the word in the reader's language.
+REPORTER_EVENT = {"by": "reporter"}
 
 # Which status may follow which; closing needs an outcome, reopening goes through report_reopen.
 TRANSITIONS: dict[str, set[str]] = {
@@ -151,7 +153,7 @@ def report_create(
             ReportPhoto.objects.create(report=report, image=photo.content, order=order)
         ReportEvent.objects.create(
             report=report, kind=ReportEvent.Kind.CREATED, to_status=Status.SUBMITTED, created_at=now,
-            actor=reporter, actor_label=_("Reporter"),
+            actor=reporter, data=REPORTER_EVENT,
         )
         if confirmed:
             _after_commit(signals.report_created, report=report)
@@ -252,7 +254,7 @@ def report_reopen(*, report: Report, actor=None, actor_label: str = "", reason: 
         event = ReportEvent.objects.create(
             report=report, kind=ReportEvent.Kind.REOPENED, from_status=Status.CLOSED, to_status=Status.SUBMITTED,
             reason=clean_text(reason), public_note=clean_text(reason), actor=actor,
-            actor_label=actor_label or (_("Reporter") if by_reporter else ""), created_at=now,
+            actor_label=actor_label, created_at=now, data=REPORTER_EVENT if by_reporter else {},
         )
         report.status = Status.SUBMITTED
         report.outcome = ""
