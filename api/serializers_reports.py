@@ -9,19 +9,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-# --- errors -------------------------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("machine-readable, e.g. outside_service_area"))
-    message = serializers.CharField()
-    fields = serializers.DictField(required=False, help_text=_("messages per input field"))
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
-
-
 # --- categories ---------------------------------------------------------------------------
 
 
@@ -110,8 +97,15 @@ class CategoryBriefOutputSerializer(serializers.Serializer):
     name_en = serializers.CharField()
 
 
+class ReporterOutputSerializer(serializers.Serializer):
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    name = serializers.CharField()
+
+
 class ReportOutputSerializer(serializers.Serializer):
-    """A public report. Never the reporter's email, phone or (unless they chose) name."""
+    """A public report. Never the reporter's email, phone or (unless they chose) name, except `reporter`
+    for staff of the responsible government (context show_reporter; clients.models.ApiKey.sees_reporter_of)."""
 
     id = serializers.IntegerField(help_text=_("also the Open311 service_request_id"))
     category = CategoryBriefOutputSerializer()
@@ -133,10 +127,13 @@ class ReportOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+    reporter = ReporterOutputSerializer(
+        required=False, help_text=_("only in a report's detail, for a staff-scoped key of the responsible local government")
+    )
 
     def to_representation(self, report):
         request = self.context["request"]
-        return {
+        data = {
             "id": report.pk,
             "category": {"code": report.category.code, "name": report.category.name, "name_en": report.category.name_en},
             "description": report.description,
@@ -158,6 +155,9 @@ class ReportOutputSerializer(serializers.Serializer):
             "due_at": serializers.DateTimeField().to_representation(report.due_at),
             "closed_at": serializers.DateTimeField().to_representation(report.closed_at) if report.closed_at else None,
         }
+        if self.context.get("show_reporter"):
+            data["reporter"] = {"email": report.reporter_email, "phone": report.reporter_phone, "name": report.reporter_name}
+        return data
 
 
 class ReportCreatedOutputSerializer(ReportOutputSerializer):

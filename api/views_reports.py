@@ -16,11 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ApiError
+from api.serializers import ErrorResponseSerializer
 from api.serializers_reports import (
     CategoryOutputSerializer,
     CommentCreateInputSerializer,
     CommentOutputSerializer,
-    ErrorSerializer,
     ReportCreatedOutputSerializer,
     ReportCreateInputSerializer,
     ReportCreateMultipartInputSerializer,
@@ -51,7 +51,7 @@ def errors(*codes: int) -> dict:
         422: _("The Idempotency-Key was used with a different request"),
         429: _("Rate limit exceeded; see Retry-After"),
     }
-    return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes}
+    return {code: OpenApiResponse(ErrorResponseSerializer, description=descriptions[code]) for code in codes}
 
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -171,7 +171,9 @@ class ReportListCreateApi(KeyedApiView):
 class ReportDetailApi(KeyedApiView):
     @extend_schema(operation_id="reports_retrieve", parameters=[REPORT_ID], responses={200: ReportOutputSerializer, **errors(401, 404, 429)})
     def get(self, request, report_id: str):
-        return Response(ReportOutputSerializer(get_public_report(report_id), context={"request": request}).data)
+        report = get_public_report(report_id)
+        show_reporter = request.auth is not None and request.auth.sees_reporter_of(report)
+        return Response(ReportOutputSerializer(report, context={"request": request, "show_reporter": show_reporter}).data)
 
 
 class CategoryListApi(KeyedApiView):

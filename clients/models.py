@@ -10,6 +10,11 @@ class ApiClient(models.Model):
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     allowed_origins = models.TextField(_("allowed origins (CORS)"), blank=True, help_text=_("one per line"))
     is_active = models.BooleanField(_("active"), default=True)
+    # Set for a government's own apps: their staff-scoped keys see that government's reporters' contacts.
+    local_government = models.ForeignKey(
+        "geodata.Area", verbose_name=_("local government"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", limit_choices_to={"is_local_government": True},
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -53,6 +58,11 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def sees_reporter_of(self, report) -> bool:
+        """Only staff of the responsible government may see a reporter's email and phone."""
+        government_id = self.client.local_government_id
+        return self.has_scope(Scope.STAFF) and government_id is not None and government_id == report.local_government_id
 
     @property
     def is_usable(self) -> bool:

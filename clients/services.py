@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import ApiClient, ApiKey, IdempotencyRecord, Scope
+from geodata.models import Area
 
 KEY_PREFIX = "dn_"
 LOCK_NOT_AVAILABLE = "55P03"
@@ -39,13 +40,19 @@ def _clean_scopes(scopes) -> list[str]:
     return scopes
 
 
-def api_client_create(*, name: str, contact: str = "", origins: list[str] | None = None) -> ApiClient:
+def api_client_create(
+    *, name: str, contact: str = "", origins: list[str] | None = None, local_government: Area | None = None
+) -> ApiClient:
     name = name.strip()
     if not name:
         raise ValueError(_("Give the client a name."))
     if ApiClient.objects.filter(name=name).exists():
         raise ValueError(_("A client named %(name)s already exists.") % {"name": name})
-    return ApiClient.objects.create(name=name, contact=contact.strip(), allowed_origins="\n".join(origins or []))
+    if local_government is not None and not local_government.is_local_government:
+        raise ValueError(_("%(name)s is not a local government.") % {"name": local_government.name})
+    return ApiClient.objects.create(
+        name=name, contact=contact.strip(), allowed_origins="\n".join(origins or []), local_government=local_government
+    )
 
 
 def api_key_create(

@@ -70,8 +70,9 @@ def _photo_urls(report: Report, build_url) -> list[str]:
     return [build_url(photo.image.url) for photo in report.photos.all()]
 
 
-def request_dict(report: Report, *, build_url, extensions: bool = False) -> dict:
-    """One service request. Never the reporter's email, phone or name."""
+def request_dict(report: Report, *, build_url, extensions: bool = False, show_reporter: bool = False) -> dict:
+    """One service request. Never the reporter's email, phone or name, except, with show_reporter, in the
+    extensions for staff of the responsible government (clients.models.ApiKey.sees_reporter_of)."""
     language = _language()
     photos = _photo_urls(report, build_url)
     public_events = [event for event in report.events.all() if event.is_public] if extensions else None
@@ -105,6 +106,12 @@ def request_dict(report: Report, *, build_url, extensions: bool = False) -> dict
             "support_count": report.support_count,
             "photos": photos,
         }
+        if show_reporter:
+            data["extended_attributes"].update(
+                reporter_email=report.reporter_email or None,
+                reporter_phone=report.reporter_phone or None,
+                reporter_name=report.reporter_name or None,
+            )
         data["notes"] = [
             {
                 "datetime": iso(event.created_at),

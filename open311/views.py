@@ -207,7 +207,11 @@ def _with_details(reports, *, extensions: bool):
 
 def _request_list(reports, request: HttpRequest, fmt: str, *, extensions: bool = False) -> HttpResponse:
     build_url = request.build_absolute_uri
-    data = [request_dict(report, build_url=build_url, extensions=extensions) for report in reports]
+    key = request.api_key
+    data = [
+        request_dict(report, build_url=build_url, extensions=extensions, show_reporter=key is not None and key.sees_reporter_of(report))
+        for report in reports
+    ]
     return render(data, fmt, root="service_requests")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -113,37 +114,45 @@ def _failed(request, report: Report, exc: ReportError, **forms):
     return render(request, "staff/report.html", _report_context(request, report, **forms), status=400)
 
 
+def _form_action(request, report: Report, *, form, form_name: str, invalid: str, action: Callable[[dict], object], done: str):
+    """A staff form posted on the report page: the service call on valid input, the page again with errors otherwise."""
+    if not form.is_valid():
+        return _failed(request, report, ReportError("invalid", invalid), **{form_name: form})
+    try:
+        action(form.cleaned_data)
+    except ReportError as exc:
+        return _failed(request, report, exc, **{form_name: form})
+    return _done(request, report, done)
+
+
 @require_POST
 @staff_required
 def report_status(request, report_id: int):
     report = staff_report_get(user=request.user, report_id=report_id)
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        return _failed(request, report, ReportError("invalid", _("Please correct the highlighted fields.")), status_form=form)
-    data = form.cleaned_data
-    duplicate_of = Report.objects.filter(pk=data["duplicate_of"]).first() if data.get("duplicate_of") else None
-    try:
+
+    def change(data: dict) -> None:
+        duplicate_of = Report.objects.filter(pk=data["duplicate_of"]).first() if data.get("duplicate_of") else None
         services.staff_change_status(
             report=report, actor=request.user, to_status=data["to_status"], reason=data["reason"],
             public_note=data["public_note"], outcome=data["outcome"], duplicate_of=duplicate_of,
         )
-    except ReportError as exc:
-        return _failed(request, report, exc, status_form=form)
-    return _done(request, report, _("Status changed; the reporter and supporters are told by email."))
+
+    return _form_action(
+        request, report, form=StatusForm(request.POST), form_name="status_form",
+        invalid=_("Please correct the highlighted fields."), action=change,
+        done=_("Status changed; the reporter and supporters are told by email."),
+    )
 
 
 @require_POST
 @staff_required
 def report_update(request, report_id: int):
     report = staff_report_get(user=request.user, report_id=report_id)
-    form = UpdateForm(request.POST)
-    if not form.is_valid():
-        return _failed(request, report, ReportError("invalid", _("Write the update.")), update_form=form)
-    try:
-        services.report_official_update(report=report, actor=request.user, public_note=form.cleaned_data["public_note"])
-    except ReportError as exc:
-        return _failed(request, report, exc, update_form=form)
-    return _done(request, report, _("Update posted."))
+    return _form_action(
+        request, report, form=UpdateForm(request.POST), form_name="update_form", invalid=_("Write the update."),
+        action=lambda data: services.report_official_update(report=report, actor=request.user, public_note=data["public_note"]),
+        done=_("Update posted."),
+    )
 
 
 @require_POST
@@ -152,13 +161,11 @@ def report_assign(request, report_id: int):
     report = staff_report_get(user=request.user, report_id=report_id)
     government = report.local_government
     form = AssignForm(request.POST, departments=staff_departments(government=government), officers=staff_officers(government=government))
-    if not form.is_valid():
-        return _failed(request, report, ReportError("invalid", _("Choose a department or an officer of this local government.")), assign_form=form)
-    try:
-        services.report_assign(report=report, actor=request.user, department=form.cleaned_data["department"], officer=form.cleaned_data["officer"])
-    except ReportError as exc:
-        return _failed(request, report, exc, assign_form=form)
-    return _done(request, report, _("Report assigned."))
+    return _form_action(
+        request, report, form=form, form_name="assign_form", invalid=_("Choose a department or an officer of this local government."),
+        action=lambda data: services.report_assign(report=report, actor=request.user, department=data["department"], officer=data["officer"]),
+        done=_("Report assigned."),
+    )
 
 
 @require_POST

@@ -9,6 +9,7 @@ import pytest
 from clients.services import api_client_create, api_key_create
 from reports.models import Channel, Comment, Report
 from reports.services import report_change_status
+from tests.api.openapi import assert_matches_schema
 from tests.factories import (
     HAEUNDAE,
     JONGNO,
@@ -18,8 +19,6 @@ from tests.factories import (
     make_report,
     photo_upload,
 )
-
-from .reports_schema import assert_matches_schema
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/reports/"
@@ -51,7 +50,7 @@ def post_json(client, data, **headers):
 
 def test_create_json_and_read_back(client, category, auth):
     response = post_json(client, payload(category), **auth)
-    body = assert_matches_schema(response, method="POST")
+    body = assert_matches_schema(response)
     assert response.status_code == 201
     report = Report.objects.get(pk=body["id"])
     assert report.channel == Channel.API and report.api_client.name == "REST app"
@@ -69,7 +68,7 @@ def test_create_json_and_read_back(client, category, auth):
 def test_create_multipart_with_photos_and_answers_as_json_string(client, category, auth):
     data = {**payload(category), "answers": json.dumps({"kinds": ["household"]}), "photos": [photo_upload(), photo_upload("WEBP", name="p.webp")]}
     response = client.post(URL, data, **auth)
-    body = assert_matches_schema(response, method="POST")
+    body = assert_matches_schema(response)
     assert response.status_code == 201 and len(body["photos"]) == 2
     assert Report.objects.get().answers == {"kinds": ["household"]}
 
@@ -92,7 +91,7 @@ def test_create_multipart_with_photos_and_answers_as_json_string(client, categor
 def test_create_bad_input(client, category, auth, change, status, code):
     response = post_json(client, payload(category, **change), **auth)
     assert response.status_code == status
-    assert assert_matches_schema(response, method="POST")["error"]["code"] == code
+    assert assert_matches_schema(response)["error"]["code"] == code
     assert Report.objects.count() == 0
 
 
@@ -102,12 +101,12 @@ def test_create_bad_bodies_and_keys(client, category, auth):
     assert client.post(URL, b"--x\r\nbroken", content_type="multipart/form-data; boundary=x", **auth).status_code == 400
     assert client.post(URL, "[1]", content_type="application/json", **auth).status_code == 400
     response = post_json(client, payload(category))
-    assert response.status_code == 401 and assert_matches_schema(response, method="POST")["error"]["code"] == "not_authenticated"
+    assert response.status_code == 401 and assert_matches_schema(response)["error"]["code"] == "not_authenticated"
     response = post_json(client, payload(category), HTTP_X_API_KEY="dn_wrong")
     assert response.status_code == 401 and response.json()["error"]["code"] == "api_key_invalid"
     _key, reader = api_key_create(client=api_client_create(name="Reader"), scopes=["read"])
     response = post_json(client, payload(category), HTTP_X_API_KEY=reader)
-    assert response.status_code == 403 and assert_matches_schema(response, method="POST")["error"]["code"] == "api_key_scope"
+    assert response.status_code == 403 and assert_matches_schema(response)["error"]["code"] == "api_key_scope"
     disguised = photo_upload()
     disguised.file.write(b"\x00" * 50)
     disguised.file.seek(0)
@@ -123,7 +122,7 @@ def test_idempotency_key_on_rest(client, category, auth):
     again = post_json(client, payload(category), HTTP_IDEMPOTENCY_KEY="k1", **auth)
     assert first.status_code == again.status_code == 201 and first.content == again.content
     other = post_json(client, payload(category, description="다른 내용"), HTTP_IDEMPOTENCY_KEY="k1", **auth)
-    assert other.status_code == 422 and assert_matches_schema(other, method="POST")["error"]["code"] == "idempotency_key_reused"
+    assert other.status_code == 422 and assert_matches_schema(other)["error"]["code"] == "idempotency_key_reused"
     assert Report.objects.count() == 1
 
 
@@ -196,7 +195,7 @@ def test_comments_and_support(client, several, auth):
     url = f"{URL}{a.pk}/comments/"
     assert assert_matches_schema(client.get(url)) == []
     response = client.post(url, {"text": "저도 봤어요", "name": "김철수", "email": "kim@example.kr"}, content_type="application/json", **auth)
-    body = assert_matches_schema(response, method="POST")
+    body = assert_matches_schema(response)
     assert response.status_code == 201 and body["author_name"] == ""
     client.post(url, {"text": "<b>shown</b>", "name": "박영희", "show_name": True}, content_type="application/json", **auth)
     listed = assert_matches_schema(client.get(url))
@@ -208,10 +207,44 @@ def test_comments_and_support(client, several, auth):
 
     support = f"{URL}{a.pk}/support/"
     first = client.post(support, {"email": "Fan@example.kr"}, content_type="application/json", **auth)
-    assert first.status_code == 201 and assert_matches_schema(first, method="POST") == {"supported": True, "support_count": 1}
+    assert first.status_code == 201 and assert_matches_schema(first) == {"supported": True, "support_count": 1}
     again = client.post(support, {"email": "fan@example.kr"}, content_type="application/json", **auth)
     assert again.status_code == 200 and again.json() == {"supported": False, "support_count": 1}
     closed = several[3]
     response = client.post(f"{URL}{closed.pk}/support/", {"email": "x@example.kr"}, content_type="application/json", **auth)
     assert response.status_code == 400 and response.json()["error"]["code"] == "report_closed"
     assert client.post(f"{URL}999999/support/", {"email": "x@example.kr"}, content_type="application/json", **auth).status_code == 404
+
+
+def _key_headers(name: str, scopes: list[str], government=None) -> dict:
+    _key, raw = api_key_create(client=api_client_create(name=name, local_government=government), scopes=scopes)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_reporter_contacts_only_for_staff_of_the_responsible_government(client, category):
+    app = api_client_create(name="Filing app")
+    answers = {"kinds": ["bulky"]}
+    jongno = make_report(category=category, at=JONGNO, api_client=app, answers=answers, reporter_email="me@example.kr",
+                         reporter_phone="010-0000-0000", reporter_name="홍길동")
+    haeundae = make_report(category=category, at=HAEUNDAE, api_client=app, answers=answers,
+                           reporter_email="busan@example.kr", reporter_phone="010-9999-8888")
+    staff = _key_headers("Jongno staff app", ["read", "staff"], jongno.local_government)
+
+    body = assert_matches_schema(client.get(f"{URL}{jongno.pk}/", **staff))
+    assert body["reporter"] == {"email": "me@example.kr", "phone": "010-0000-0000", "name": "홍길동"}
+    # Not another government's reporters, and never in the list.
+    assert "reporter" not in assert_matches_schema(client.get(f"{URL}{haeundae.pk}/", **staff))
+    listed = client.get(URL, **staff).content.decode()
+    assert "me@example.kr" not in listed and "010-0000-0000" not in listed
+
+    others = [
+        {},  # anonymous
+        _key_headers("Plain app", ["read", "submit"]),
+        _key_headers("Staff app of no government", ["read", "staff"]),
+        _key_headers("Jongno app without staff scope", ["read", "submit"], jongno.local_government),
+        _key_headers("Haeundae staff app", ["read", "staff"], haeundae.local_government),
+    ]
+    for headers in others:
+        detail = client.get(f"{URL}{jongno.pk}/", **headers)
+        assert "reporter" not in assert_matches_schema(detail)
+        assert "me@example.kr" not in detail.content.decode() and "010-0000-0000" not in detail.content.decode()

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from clients.models import ApiClient, ApiKey, IdempotencyRecord
 from clients.services import api_client_create, api_key_create, api_key_revoke
+from geodata.models import Area
 from reports.models import Report
 from tests.factories import JONGNO, CategoryFactory
 
@@ -61,6 +62,19 @@ def test_create_api_client_command_prints_the_key_alone_on_the_last_line():
     with pytest.raises(CommandError):
         call_command("create_api_client", "--name", "Bad", "--scopes", "everything", stdout=io.StringIO())
     assert not ApiClient.objects.filter(name="Bad").exists()
+
+
+@pytest.mark.django_db
+def test_a_client_of_a_local_government():
+    call_command("create_api_client", "--name", "Jongno staff app", "--scopes", "read,staff", "--local-government", "11010",
+                 stdout=io.StringIO())
+    assert ApiClient.objects.get(name="Jongno staff app").local_government.code == "11010"
+    with pytest.raises(CommandError):
+        call_command("create_api_client", "--name", "Nowhere app", "--local-government", "99999", stdout=io.StringIO())
+    district = Area.objects.current().get(code="31011")  # 수원시장안구: a district of a city, not a local government
+    with pytest.raises(ValueError):
+        api_client_create(name="District app", local_government=district)
+    assert not ApiClient.objects.filter(name__in=["Nowhere app", "District app"]).exists()
 
 
 @pytest.mark.django_db

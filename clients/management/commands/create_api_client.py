@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.services import api_client_create, api_key_create
+from geodata.models import Area
 
 
 class Command(BaseCommand):
@@ -21,14 +22,20 @@ class Command(BaseCommand):
         parser.add_argument("--origins", default="", help="comma list of allowed CORS origins, e.g. https://app.example.kr")
         parser.add_argument("--rate-limit", type=int, default=120, help="requests per minute")
         parser.add_argument("--expires-days", type=int, default=None)
+        parser.add_argument("--local-government", default="", help="KOSTAT code; its staff-scoped keys see its reporters' contacts")
 
-    def handle(self, *args, name, scopes, contact, origins, rate_limit, expires_days, **options):
+    def handle(self, *args, name, scopes, contact, origins, rate_limit, expires_days, local_government, **options):
         if rate_limit < 1:
             raise CommandError("--rate-limit must be at least 1")
+        government = None
+        if local_government.strip():
+            government = Area.objects.local_governments().current().filter(code=local_government.strip()).first()
+            if government is None:
+                raise CommandError(f"No local government has the code {local_government.strip()}")
         try:
             with transaction.atomic():
                 client = api_client_create(
-                    name=name, contact=contact, origins=[o.strip() for o in origins.split(",") if o.strip()]
+                    name=name, contact=contact, origins=[o.strip() for o in origins.split(",") if o.strip()], local_government=government
                 )
                 key, raw_key = api_key_create(
                     client=client,
