@@ -91,6 +91,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": dj_database_url.parse(database_url(BASE_DIR), conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# Map and routing queries take a few ms: JIT compilation and parallel workers only add latency.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -32,19 +32,22 @@ def _stream(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
     return response
 
 
-def _geojson_chunks(sql: str, params):
+def _features(rows: list[tuple], spliced: bool) -> list[bytes]:
+    return selectors.feature_bytes(rows) if spliced else [row[1] for row in rows]
+
+
+def _geojson_chunks(sql: str, params, spliced: bool = False):
     yield b'{"type":"FeatureCollection","features":['
-    first = True
-    for rows in selectors.stream_rows(sql, params):
-        text = ",".join(row[1] for row in rows)
-        yield (text if first else "," + text).encode()
-        first = False
+    separator = b""
+    for rows in selectors.stream_rows(sql, params, raw_text=True):
+        yield separator + b",".join(_features(rows, spliced))
+        separator = b","
     yield b"]}\n"
 
 
-def _lines(sql: str, params, prefix: str):
-    for rows in selectors.stream_rows(sql, params):
-        yield "".join(f"{prefix}{row[1]}\n" for row in rows).encode()
+def _lines(sql: str, params, prefix: bytes):
+    for rows in selectors.stream_rows(sql, params, raw_text=True):
+        yield prefix + (b"\n" + prefix).join(selectors.feature_bytes(rows)) + b"\n"
 
 
 def _csv_chunks(sql: str, params):
@@ -69,13 +72,13 @@ def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         sql, params = selectors.report_csv_sql(filters=filters)
         return _stream(_csv_chunks(sql, params), "text/csv; charset=utf-8", "reports.csv")
-    sql, params = selectors.report_features_sql(filters=filters)
+    sql, params = selectors.report_export_sql(filters=filters)
     if fmt == "geojson":
-        return _stream(_geojson_chunks(sql, params), "application/geo+json", "reports.geojson")
+        return _stream(_geojson_chunks(sql, params, spliced=True), "application/geo+json", "reports.geojson")
     if fmt == "geojsonseq":
         # RFC 8142: a record separator before each text, a line feed after.
-        return _stream(_lines(sql, params, "\x1e"), "application/geo+json-seq", "reports.geojsonseq")
-    return _stream(_lines(sql, params, ""), "application/x-ndjson", "reports.ndjson")
+        return _stream(_lines(sql, params, b"\x1e"), "application/geo+json-seq", "reports.geojsonseq")
+    return _stream(_lines(sql, params, b""), "application/x-ndjson", "reports.ndjson")
 
 
 def parse_simplify(value: str | None) -> float | None:

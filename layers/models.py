@@ -17,6 +17,9 @@ class ReportCell(models.Model):
     category_id = models.BigIntegerField()
     status = models.CharField(max_length=20)
     count = models.IntegerField(default=0)
+    # Sums of the reports' lon and lat: sum / count is the centroid the map draws the count at.
+    lon_sum = models.FloatField(db_default=0.0)
+    lat_sum = models.FloatField(db_default=0.0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["z", "x", "y", "category_id", "status"], name="report_cell_key")]

@@ -34,6 +34,8 @@ CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 DEFAULT_LIMIT, MAX_LIMIT = 10, 10000
+# numberMatched is optional (OGC API - Features 7.15.8): above this many it is left out.
+COUNT_CAP = 10000
 
 COLLECTIONS = {
     "reports": {
@@ -243,15 +245,17 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     if _wants_html(request):
         return render(request, "layers/ogc_items.html", {
             "collection_id": collection_id, "title": COLLECTIONS[collection_id]["title"], "links": links,
-            "features": [json.loads(text) for _fid, text in features], "matched": matched, "returned": len(features),
+            "features": [json.loads(text) for _fid, text in features],
+            "matched": f"{COUNT_CAP:,}+" if matched is None else matched, "returned": len(features),
         })
-    head = {
-        "type": "FeatureCollection",
-        "numberMatched": matched,
+    head: dict = {"type": "FeatureCollection"}
+    if matched is not None:
+        head["numberMatched"] = matched
+    head.update({
         "numberReturned": len(features),
         "timeStamp": timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "links": links,
-    }
+    })
     body = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":[' + ",".join(text for _fid, text in features) + "]}"
     return HttpResponse(body, content_type=GEOJSON)
 
@@ -263,7 +267,7 @@ def _with_params(request: HttpRequest, **changes: str) -> str:
     return request.build_absolute_uri(request.path) + "?" + params.urlencode()
 
 
-def _report_items(request: HttpRequest, query: ItemQuery) -> tuple[list[tuple], int]:
+def _report_items(request: HttpRequest, query: ItemQuery) -> tuple[list[tuple], int | None]:
     shared = {key: request.GET[key] for key in REPORT_PARAMS if request.GET.get(key)}
     filters = report_filters_parse(shared)
     filters = dataclasses.replace(filters, bbox=query.bbox, start=query.start, end=query.end)
@@ -272,8 +276,10 @@ def _report_items(request: HttpRequest, query: ItemQuery) -> tuple[list[tuple], 
         if not query.cursor.isdigit():
             raise ReportError("invalid_cursor", _("cursor must come from a next link."))
         after = int(query.cursor)
+    if after is None:
+        return selectors.report_first_page(filters=filters, limit=query.limit + 1, cap=COUNT_CAP)
     features = selectors.report_feature_page(filters=filters, after_id=after, limit=query.limit + 1)
-    return features, selectors.report_count(filters=filters)
+    return features, selectors.report_count(filters=filters, cap=COUNT_CAP)
 
 
 def _area_items(collection_id: str, query: ItemQuery) -> tuple[list[tuple], int]:

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 from layers import selectors
 from layers.exports import error_response, report_error_response
 from reports.errors import ReportError
-from reports.models import Category
 from reports.selectors import report_filters_parse
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -51,7 +50,5 @@ def _tile_data(request: HttpRequest, layer: str, z: int, x: int, y: int) -> byte
     filters = report_filters_parse(request.GET)
     if z >= selectors.POINT_MIN_ZOOM:
         return selectors.report_point_tile(z=z, x=x, y=y, filters=filters)
-    category_ids = None
-    if filters.categories:
-        category_ids = list(Category.objects.filter(code__in=filters.categories).values_list("id", flat=True))
+    category_ids = selectors.category_ids_for(filters.categories)
     return selectors.report_cell_tile(z=z, x=x, y=y, category_ids=category_ids, statuses=filters.statuses)

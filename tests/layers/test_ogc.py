@@ -146,3 +146,16 @@ def test_openapi_document_is_self_contained(client):
 def test_items_query_count_is_constant(client, reports, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         client.get("/ogc/collections/reports/items?limit=100")
+
+
+def test_number_matched_is_left_out_above_the_cap(client, reports, monkeypatch):
+    from layers import ogc
+
+    monkeypatch.setattr(ogc, "COUNT_CAP", 5)
+    data = client.get("/ogc/collections/reports/items?limit=2").json()
+    assert "numberMatched" not in data and data["numberReturned"] == 2
+    assert any(link["rel"] == "next" for link in data["links"])
+    html = client.get("/ogc/collections/reports/items?limit=2&f=html").content.decode()
+    assert "5+" in html
+    within = client.get("/ogc/collections/reports/items?limit=2&category=ogc-test&bbox=126.9,37.5,127.1,37.7").json()
+    assert within["numberMatched"] == 3

@@ -1,15 +1,20 @@
 """Synthetic sample reports for benchmarks and demos: `generate_reports --count N [--seed S]`.
 
 Points are drawn in PostGIS inside the 읍면동 (each unit equally likely, so cities, cut into
-many small units, get dense), routed with one set-based join against the subdivided pieces
-(the same rule as geodata.selectors.route_point), then written with COPY. Every report is
-is_sample=True, so statistics never count it.
+many small units, get dense), routed set-based against the subdivided pieces (the same rule as
+geodata.selectors.route_point), then streamed into COPY while Python builds the rows. Every
+report is is_sample=True, so statistics never count it.
+
+Bulk load: the layers cell triggers are deferred for this transaction (`layers.defer_report_cells`)
+and the cell counts rebuilt once at the end with layers_reportcell_refresh(), one aggregate
+instead of a set-based upsert per COPY (the upserts were most of the time at a million).
 """
 
 from __future__ import annotations
 
 import io
 import random
+import time
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -25,6 +30,9 @@ from reports.services import coarse_point
 from reports.services_categories import category_load_defaults
 
 BATCH = 100_000
+# From this many reports the cell triggers are deferred and the counts rebuilt once (a rebuild
+# costs an aggregate over every report; the triggers cost an upsert per cell touched).
+BULK = 20_000
 REPORT_COLUMNS = (
     "id, location, public_location, description, answers, address, status, outcome, reporter_email, reporter_name,"
     " reporter_phone, show_name, channel, media_url, device_id, account_id, token, confirmation_token, confirmed_at,"
@@ -34,14 +42,24 @@ REPORT_COLUMNS = (
 EVENT_COLUMNS = "report_id, kind, from_status, to_status, outcome, reason, public_note, actor_label, is_public, data, created_at, actor_id"
 
 POINTS_SQL = """
-INSERT INTO generated_points (id, geom)
-SELECT nextval(pg_get_serial_sequence('reports_report', 'id')), p.geom
+INSERT INTO generated_points (id, geom, dong_id)
+SELECT nextval(pg_get_serial_sequence('reports_report', 'id')), p.geom, a.id
 FROM generated_counts c
 JOIN geodata_area a ON a.id = c.area_id
 CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(a.geom, c.n, c.seed)) p
 """
-# route_point's rule, set-based: the covering municipal unit (lowest code on a shared edge),
-# then a 읍면동 of that unit, else any covering one.
+# A point drawn inside a 읍면동 routes to that 읍면동 and its parent unit when the unit's pieces
+# cover it: route_point's answer for every point not on a shared edge, at one piece test a point.
+ROUTE_OWN_SQL = """
+INSERT INTO generated_routed (id, lon, lat, unit_id, government_id, dong_id)
+SELECT g.id, ST_X(g.geom), ST_Y(g.geom), u.id, u.local_government_id, g.dong_id
+FROM generated_points g
+JOIN geodata_area d ON d.id = g.dong_id
+JOIN geodata_area u ON u.id = d.parent_id AND u.level = 'municipal'
+WHERE EXISTS (SELECT 1 FROM geodata_areapiece p WHERE p.area_id = u.id AND ST_Covers(p.geom, g.geom))
+"""
+# The rest (boundaries that do not nest exactly): route_point's rule in full, set-based: the
+# covering municipal unit (lowest code on a shared edge), then a 읍면동 of that unit, else any.
 ROUTE_SQL = """
 INSERT INTO generated_routed (id, lon, lat, unit_id, government_id, dong_id)
 SELECT g.id, ST_X(g.geom), ST_Y(g.geom), unit.id, unit.local_government_id, dong.id
@@ -50,13 +68,15 @@ CROSS JOIN LATERAL (
     SELECT a.id, a.local_government_id FROM geodata_areapiece p
     JOIN geodata_area a ON a.id = p.area_id AND a.level = 'municipal'
     JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
-    WHERE ST_Covers(p.geom, g.geom) ORDER BY a.code LIMIT 1
+    WHERE p.level = 'municipal' AND ST_Covers(p.geom, g.geom) ORDER BY a.code LIMIT 1
 ) unit
 LEFT JOIN LATERAL (
     SELECT a.id FROM geodata_areapiece p
     JOIN geodata_area a ON a.id = p.area_id AND a.level = 'submunicipal'
-    WHERE ST_Covers(p.geom, g.geom) ORDER BY (a.parent_id = unit.id) DESC, a.code LIMIT 1
+    WHERE p.level = 'submunicipal' AND ST_Covers(p.geom, g.geom)
+    ORDER BY (a.parent_id = unit.id) DESC, a.code LIMIT 1
 ) dong ON true
+WHERE NOT EXISTS (SELECT 1 FROM generated_routed r WHERE r.id = g.id)
 """
 PHRASES = ["확인 부탁드립니다", "며칠째 그대로입니다", "통행에 불편합니다", "빠른 처리 바랍니다", "아이들이 다니는 길입니다", "밤에 특히 위험해요"]
 OUTCOME_WEIGHTS = {
@@ -86,13 +106,16 @@ class Command(BaseCommand):
             raise CommandError("No boundaries: run import_boundaries first.")
         rng = random.Random(seed)
         started = timezone.now()
+        self._verbose, self._clock = options.get("verbosity", 1) >= 2, time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "DROP TABLE IF EXISTS generated_counts, generated_points, generated_routed;"
                 "CREATE TEMP TABLE generated_counts (area_id bigint, n integer, seed integer) ON COMMIT DROP;"
-                "CREATE TEMP TABLE generated_points (id bigint, geom geometry) ON COMMIT DROP;"
-                "CREATE TEMP TABLE generated_routed (id bigint, lon float8, lat float8, unit_id bigint, government_id bigint, dong_id bigint) ON COMMIT DROP;"
+                "CREATE TEMP TABLE generated_points (id bigint, geom geometry, dong_id bigint) ON COMMIT DROP;"
+                "CREATE TEMP TABLE generated_routed (id bigint PRIMARY KEY, lon float8, lat float8, unit_id bigint, government_id bigint, dong_id bigint) ON COMMIT DROP;"
             )
+            if count >= BULK:
+                cursor.execute("SET LOCAL layers.defer_report_cells = 'on'")
             missing = count
             for _attempt in range(5):  # a few points fall outside every unit's pieces: draw again
                 cursor.execute("TRUNCATE generated_counts, generated_points")
@@ -100,13 +123,26 @@ class Command(BaseCommand):
                 rows = "".join(f"{area_id}\t{n}\t{rng.randint(1, 2**31 - 1)}\n" for area_id, n in picks.items())
                 cursor.cursor.copy_expert("COPY generated_counts FROM STDIN", io.StringIO(rows))
                 cursor.execute(POINTS_SQL)
+                self._stage("points drawn")
+                cursor.execute(ROUTE_OWN_SQL)
                 cursor.execute(ROUTE_SQL)
+                self._stage("points routed")
                 cursor.execute("SELECT count(*) FROM generated_routed")
                 missing = count - cursor.fetchone()[0]
                 if missing <= 0:
                     break
             self._copy_reports(cursor, rng, categories, started)
+            self._stage("reports copied")
+            if count >= BULK:
+                cursor.execute("SET LOCAL layers.defer_report_cells = 'off'; SELECT layers_reportcell_refresh()")
+                self._stage("cell counts rebuilt")
         self.stdout.write(f"Created {count - max(missing, 0)} sample reports in {(timezone.now() - started).total_seconds():.1f} s")
+
+    def _stage(self, name: str) -> None:
+        if self._verbose:
+            now = time.perf_counter()
+            self.stdout.write(f"  {name}: {now - self._clock:.1f} s")
+            self._clock = now
 
     def _copy_reports(self, cursor, rng: random.Random, categories: list[Category], now) -> None:
         areas = {row[0]: row[1:] for row in Area.objects.current().values_list("id", "code", "name", "name_en", "level", "parent_id")}
@@ -128,46 +164,82 @@ class Command(BaseCommand):
         outcomes, outcome_weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
         channels, channel_weights = list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values())
         two_years = 730 * 86400
-        reports, events = io.StringIO(), io.StringIO()
-        pending = 0
-        with connection.chunked_cursor() as source:
-            source.execute("SELECT id, lon, lat, unit_id, government_id, dong_id FROM generated_routed ORDER BY id")
-            for report_id, lon, lat, unit_id, government_id, dong_id in source:
-                category = rng.choices(categories, weights)[0]
-                # Recent reports more often: the square skews ages towards now.
-                created = now - timedelta(seconds=int(two_years * rng.random() ** 2))
-                age_days = (now - created).days
-                status = _status(rng, age_days)
-                acknowledged = created + timedelta(hours=rng.randint(2, 72)) if status != Status.SUBMITTED else None
-                closed = created + timedelta(days=rng.randint(1, max(1, min(age_days, 30)))) if status == Status.CLOSED else None
-                if closed and closed > now:
-                    closed = now
-                if acknowledged and acknowledged > (closed or now):
-                    acknowledged = closed or now
-                outcome = rng.choices(outcomes, outcome_weights)[0] if status == Status.CLOSED else ""
-                updated = closed or acknowledged or created
-                point = f"SRID=4326;POINT({lon!r} {lat!r})"
-                if category.is_sensitive:
-                    coarse = coarse_point_of(lon, lat)
-                    public = f"SRID=4326;POINT({coarse[0]!r} {coarse[1]!r})"
-                else:
-                    public = point
-                description = f"[표본] {category.name}: {rng.choice(PHRASES)}"
-                reports.write("\t".join((
-                    str(report_id), point, public, description, "{}", address(unit_id, dong_id), status, outcome, "", "", "",
-                    "f", rng.choices(channels, channel_weights)[0], "", "", "", str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                    str(uuid.UUID(int=rng.getrandbits(128), version=4)), created.isoformat(), "f", "t",
-                    str(int(rng.expovariate(0.7))), created.isoformat(), updated.isoformat(),
-                    acknowledged.isoformat() if acknowledged else r"\N", closed.isoformat() if closed else r"\N",
-                    (created + timedelta(days=category.sla_days)).isoformat(), r"\N", str(category.id), r"\N",
-                    str(government_id), str(unit_id), r"\N", str(dong_id) if dong_id else r"\N",
-                )) + "\n")
-                events.write(f"{report_id}\tcreated\t\tsubmitted\t\t\t\t신고인\tt\t{{}}\t{created.isoformat()}\t\\N\n")
-                pending += 1
-                if pending == BATCH:
-                    _flush(reports, events)
-                    pending = 0
-        _flush(reports, events)
+        last_id = 0
+        while True:
+            # Rows in batches (the connection cannot read a cursor while it COPYs); each batch is
+            # one COPY fed by a generator, so Python builds rows while PostgreSQL writes them.
+            cursor.execute(
+                "SELECT id, lon, lat, unit_id, government_id, dong_id FROM generated_routed WHERE id > %s ORDER BY id LIMIT %s",
+                [last_id, BATCH],
+            )
+            batch = cursor.fetchall()
+            if not batch:
+                break
+            last_id = batch[-1][0]
+            events = io.StringIO()
+
+            def lines(batch=batch, events=events):
+                for report_id, lon, lat, unit_id, government_id, dong_id in batch:
+                    category = rng.choices(categories, weights)[0]
+                    # Recent reports more often: the square skews ages towards now.
+                    created = now - timedelta(seconds=int(two_years * rng.random() ** 2))
+                    age_days = (now - created).days
+                    status = _status(rng, age_days)
+                    acknowledged = created + timedelta(hours=rng.randint(2, 72)) if status != Status.SUBMITTED else None
+                    closed = created + timedelta(days=rng.randint(1, max(1, min(age_days, 30)))) if status == Status.CLOSED else None
+                    if closed and closed > now:
+                        closed = now
+                    if acknowledged and acknowledged > (closed or now):
+                        acknowledged = closed or now
+                    outcome = rng.choices(outcomes, outcome_weights)[0] if status == Status.CLOSED else ""
+                    updated = closed or acknowledged or created
+                    point = f"SRID=4326;POINT({lon!r} {lat!r})"
+                    if category.is_sensitive:
+                        coarse = coarse_point_of(lon, lat)
+                        public = f"SRID=4326;POINT({coarse[0]!r} {coarse[1]!r})"
+                    else:
+                        public = point
+                    description = f"[표본] {category.name}: {rng.choice(PHRASES)}"
+                    events.write(f"{report_id}\tcreated\t\tsubmitted\t\t\t\t신고인\tt\t{{}}\t{created.isoformat()}\t\\N\n")
+                    yield "\t".join((
+                        str(report_id), point, public, description, "{}", address(unit_id, dong_id), status, outcome, "", "", "",
+                        "f", rng.choices(channels, channel_weights)[0], "", "", "", str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                        str(uuid.UUID(int=rng.getrandbits(128), version=4)), created.isoformat(), "f", "t",
+                        str(int(rng.expovariate(0.7))), created.isoformat(), updated.isoformat(),
+                        acknowledged.isoformat() if acknowledged else r"\N", closed.isoformat() if closed else r"\N",
+                        (created + timedelta(days=category.sla_days)).isoformat(), r"\N", str(category.id), r"\N",
+                        str(government_id), str(unit_id), r"\N", str(dong_id) if dong_id else r"\N",
+                    )) + "\n"
+
+            cursor.cursor.copy_expert(f"COPY reports_report ({REPORT_COLUMNS}) FROM STDIN", LineStream(lines()), size=1 << 16)
+            events.seek(0)
+            cursor.cursor.copy_expert(f"COPY reports_reportevent ({EVENT_COLUMNS}) FROM STDIN", events, size=1 << 16)
+
+
+class LineStream(io.TextIOBase):
+    """A read()-able file over a generator of text lines, for COPY FROM STDIN without a buffer."""
+
+    def __init__(self, lines):
+        self._lines = lines
+        self._pending = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        parts, length = [self._pending], len(self._pending)
+        while size < 0 or length < size:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            parts.append(line)
+            length += len(line)
+        text = "".join(parts)
+        if size < 0:
+            self._pending = ""
+            return text
+        self._pending = text[size:]
+        return text[:size]
 
 
 def coarse_point_of(lon: float, lat: float) -> tuple[float, float]:
@@ -185,14 +257,3 @@ def _status(rng: random.Random, age_days: int) -> str:
     else:
         weights = (50, 25, 15, 10)
     return rng.choices([Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.CLOSED], weights)[0]
-
-
-def _flush(reports: io.StringIO, events: io.StringIO) -> None:
-    """One COPY of reports then one of their first timeline entries (the cell trigger runs per COPY)."""
-    with connection.cursor() as cursor:
-        for table, columns, buffer in (("reports_report", REPORT_COLUMNS, reports), ("reports_reportevent", EVENT_COLUMNS, events)):
-            if buffer.tell():
-                buffer.seek(0)
-                cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-            buffer.seek(0)
-            buffer.truncate()
