@@ -340,17 +340,22 @@ def tile_bounds_4326(z: int, x: int, y: int, margin: float = 0.0) -> tuple[float
     )
 
 
-def report_cell_tile(*, z: int, x: int, y: int, category_ids: list[int] | None, statuses: tuple[str, ...]) -> bytes:
-    """Counts per 1/16-tile cell from layers_reportcell, as points at the cells' centres."""
-    level = z + CELL_SHIFT
-    cell = TILE_EXTENT // (1 << CELL_SHIFT)
-    where, params = ["z = %s", "x BETWEEN %s AND %s", "y BETWEEN %s AND %s"], [level, x << CELL_SHIFT, ((x + 1) << CELL_SHIFT) - 1, y << CELL_SHIFT, ((y + 1) << CELL_SHIFT) - 1]
+def _add_cell_filters(where: list[str], params: list, category_ids: list[int] | None, statuses: tuple[str, ...]) -> None:
+    """The category and status filters, in the cell table's own columns."""
     if category_ids is not None:
         where.append("category_id = ANY(%s)")
         params.append(category_ids)
     if statuses:
         where.append("status = ANY(%s)")
         params.append(list(statuses))
+
+
+def report_cell_tile(*, z: int, x: int, y: int, category_ids: list[int] | None, statuses: tuple[str, ...]) -> bytes:
+    """Counts per 1/16-tile cell from layers_reportcell, as points at the cells' centres."""
+    level = z + CELL_SHIFT
+    cell = TILE_EXTENT // (1 << CELL_SHIFT)
+    where, params = ["z = %s", "x BETWEEN %s AND %s", "y BETWEEN %s AND %s"], [level, x << CELL_SHIFT, ((x + 1) << CELL_SHIFT) - 1, y << CELL_SHIFT, ((y + 1) << CELL_SHIFT) - 1]
+    _add_cell_filters(where, params, category_ids, statuses)
     sql = f"""
         SELECT ST_AsMVT(q, 'reports', {TILE_EXTENT}, 'geom') FROM (
             SELECT ST_MakePoint((x - %s + 0.5) * {cell}, (y - %s + 0.5) * {cell}) AS geom, sum(count)::int AS count,
@@ -387,12 +392,7 @@ def report_cell_centroids(*, level: int, bbox: tuple[float, float, float, float]
         "y BETWEEN layers_cell_y(%s) >> %s AND layers_cell_y(%s) >> %s",
     ]
     params: list = [level, min_lon, shift, max_lon, shift, min(max_lat, 85.05), shift, max(min_lat, -85.05), shift]
-    if category_ids is not None:
-        where.append("category_id = ANY(%s)")
-        params.append(category_ids)
-    if statuses:
-        where.append("status = ANY(%s)")
-        params.append(list(statuses))
+    _add_cell_filters(where, params, category_ids, statuses)
     sql = f"""
         SELECT sum(count)::int, sum(lon_sum) / sum(count), sum(lat_sum) / sum(count)
         FROM layers_reportcell WHERE {' AND '.join(where)}
