@@ -15,8 +15,8 @@ from alerts.forms import CommentForm, SubscribeForm
 from alerts.models import Subscription
 from alerts.services import subscription_confirm, subscription_create, subscription_delete
 from geodata.models import Area
+from mapping.views import public_report_or_404
 from reports.errors import ReportError
-from reports.selectors import report_get_public
 from reports.services_comments import comment_create
 
 
@@ -77,9 +77,7 @@ def unsubscribe(request, token):
 
 @require_POST
 def comment(request, report_id: int):
-    report = report_get_public(report_id=report_id)
-    if report is None:
-        raise Http404(_("No such report."))
+    report = public_report_or_404(report_id)
     form = CommentForm(request.POST)
     back = reverse("mapping:report-detail", args=[report.pk]) + "#comments"
     if not form.is_valid() or not (request.user.is_authenticated or form.cleaned_data["email"]):

@@ -318,10 +318,16 @@ def _answer_rows(report: Report, language: str) -> list[tuple[str, str]]:
     return rows
 
 
-def report_detail(request, report_id: int):
+def public_report_or_404(report_id: int):
+    """The public report, for every view that shows or acts on one."""
     report = report_get_public(report_id=report_id)
     if report is None:
         raise Http404(_("No such report."))
+    return report
+
+
+def report_detail(request, report_id: int):
+    report = public_report_or_404(report_id)
     language = _language()
     return render(request, "mapping/report_detail.html", {
         "report": report,
@@ -342,9 +348,7 @@ def report_detail(request, report_id: int):
 
 @require_POST
 def report_support_view(request, report_id: int):
-    report = report_get_public(report_id=report_id)
-    if report is None:
-        raise Http404(_("No such report."))
+    report = public_report_or_404(report_id)
     form = SupportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a valid email address."))
@@ -369,9 +373,7 @@ def report_support_view(request, report_id: int):
 
 @require_POST
 def report_reopen_view(request, report_id: int):
-    report = report_get_public(report_id=report_id)
-    if report is None:
-        raise Http404(_("No such report."))
+    report = public_report_or_404(report_id)
     if not request.user.is_authenticated or report.reporter_id != request.user.pk:
         return HttpResponseForbidden(_("Only the reporter can reopen this report."))
     form = ReopenForm(request.POST)
