@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from alerts.selectors import feed_reports_in_area, feed_reports_near
 from alerts.services import validate_radius
+from core.errors import DomainError
 from geodata.models import Area
-from reports.errors import ReportError
 from reports.models import Report
 from reports.services import validate_coordinates
 
@@ -69,7 +69,7 @@ class NearFeed(ReportFeed):
         try:
             lon, lat = validate_coordinates(request.GET.get("lon"), request.GET.get("lat"))
             radius = validate_radius(request.GET.get("radius", DEFAULT_RADIUS_M))
-        except ReportError as exc:
+        except DomainError as exc:
             return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
         request.near = (lon, lat, radius)
         return super().__call__(request, *args, **kwargs)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from alerts import signals
 from alerts.models import Subscription
+from core.errors import DomainError
+from core.events import send_on_commit
 from geodata.models import Area
-from reports.errors import ReportError
 from reports.services import validate_coordinates
 
 MIN_RADIUS_M = 50
@@ -24,7 +25,7 @@ def _clean_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ReportError("invalid_email", _("Enter a valid email address."), fields={"email": [_("Enter a valid email address.")]}) from exc
+        raise DomainError("invalid_email", _("Enter a valid email address."), fields={"email": [_("Enter a valid email address.")]}) from exc
     return email
 
 
@@ -32,10 +33,10 @@ def validate_radius(radius) -> int:
     try:
         radius_m = int(radius)
     except (TypeError, ValueError) as exc:
-        raise ReportError("invalid_radius", _("The radius must be a whole number of metres."), fields={"radius": [_("A number of metres.")]}) from exc
+        raise DomainError("invalid_radius", _("The radius must be a whole number of metres."), fields={"radius": [_("A number of metres.")]}) from exc
     if not MIN_RADIUS_M <= radius_m <= MAX_RADIUS_M:
         message = _("The radius must be between %(min)d and %(max)d metres.") % {"min": MIN_RADIUS_M, "max": MAX_RADIUS_M}
-        raise ReportError("invalid_radius", message, fields={"radius": [message]})
+        raise DomainError("invalid_radius", message, fields={"radius": [message]})
     return radius_m
 
 
@@ -44,9 +45,9 @@ def subscription_create(
 ) -> Subscription:
     """An alert for an account (active at once) or an email address (active once its link is opened)."""
     if (local_government is None) == (lon is None or lat is None):
-        raise ReportError("invalid_area", _("Choose a local government or a point with a radius."))
+        raise DomainError("invalid_area", _("Choose a local government or a point with a radius."))
     if local_government is not None and not local_government.is_local_government:
-        raise ReportError("invalid_area", _("Choose a local government."))
+        raise DomainError("invalid_area", _("Choose a local government."))
     point = radius = None
     if local_government is None:
         lon_f, lat_f = validate_coordinates(lon, lat)
@@ -65,7 +66,7 @@ def subscription_create(
                 confirmed_at=timezone.now() if user else None,
             )
         if subscription.confirmed_at is None:
-            transaction.on_commit(lambda: signals.subscription_needs_confirmation.send(sender=Subscription, subscription=subscription))
+            send_on_commit(signals.subscription_needs_confirmation, Subscription, subscription=subscription)
     return subscription
 
 

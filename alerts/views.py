@@ -14,9 +14,9 @@ from accounts.ratelimit import rate_limited
 from alerts.forms import CommentForm, SubscribeForm
 from alerts.models import Subscription
 from alerts.services import subscription_confirm, subscription_create, subscription_delete
+from core.errors import DomainError
 from geodata.models import Area
 from mapping.views import public_report_or_404
-from reports.errors import ReportError
 from reports.services_comments import comment_create
 
 
@@ -27,20 +27,20 @@ def subscribe(request):
         user = request.user if request.user.is_authenticated else None
         try:
             if user is None and not data["consent"]:
-                raise ReportError("consent_required", _("Agree to the notice so we can keep your email address."), fields={"consent": [_("Required.")]})
+                raise DomainError("consent_required", _("Agree to the notice so we can keep your email address."), fields={"consent": [_("Required.")]})
             if rate_limited(request, scope="subscription", email=data["email"] or ""):
-                raise ReportError("rate_limited", _("Too many requests. Try again later."))
+                raise DomainError("rate_limited", _("Too many requests. Try again later."))
             government = None
             if data["kind"] == "area":
                 government = Area.objects.current().local_governments().filter(code=(data["local_government"] or "").strip()).first()
                 if government is None:
-                    raise ReportError("invalid_area", _("No local government has this code."), fields={"local_government": [_("Unknown code.")]})
+                    raise DomainError("invalid_area", _("No local government has this code."), fields={"local_government": [_("Unknown code.")]})
             subscription = subscription_create(
                 user=user, email=data["email"] or "", local_government=government,
                 lon=data["lon"] if government is None else None, lat=data["lat"] if government is None else None,
                 radius_m=data["radius"] if government is None else None,
             )
-        except ReportError as exc:
+        except DomainError as exc:
             for field, errors in exc.fields.items():
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
@@ -90,7 +90,7 @@ def comment(request, report_id: int):
         return redirect(back)
     try:
         comment_create(report=report, text=data["text"], author=user, author_email=data["email"] or "", author_name=data["name"], show_name=data["show_name"])
-    except ReportError as exc:
+    except DomainError as exc:
         messages.error(request, " ".join([exc.message] + [e for errors in exc.fields.values() for e in errors]))
     else:
         messages.success(request, _("Thank you for your comment."))

@@ -33,7 +33,7 @@ from api.serializers_reports import (
 from clients.authentication import ApiKeyAuthentication, ApiKeyRateThrottle, ReadOrSubmitKey
 from clients.idempotency import run_idempotent
 from clients.services import IdempotencyConflict
-from reports.errors import ReportError
+from core.errors import DomainError
 from reports.models import Category, Channel, Question
 from reports.selectors import category_list, report_filters_parse, report_get_public, report_list, report_with_details
 from reports.services import report_create, report_support
@@ -77,7 +77,7 @@ class KeyedApiView(APIView):
     throttle_classes = [ApiKeyRateThrottle]
 
 
-def report_error_to_api(exc: ReportError) -> ApiError:
+def report_error_to_api(exc: DomainError) -> ApiError:
     return ApiError(exc.code, exc.message, fields=exc.fields or None)
 
 
@@ -115,7 +115,7 @@ class ReportListCreateApi(KeyedApiView):
     def get(self, request):
         try:
             filters = report_filters_parse(request.query_params)
-        except ReportError as exc:
+        except DomainError as exc:
             raise report_error_to_api(exc) from exc
         validated(ReportListInputSerializer, {k: v for k, v in request.query_params.items() if k == "page_size"})
         paginator = ReportPagination()
@@ -147,7 +147,7 @@ class ReportListCreateApi(KeyedApiView):
                     reporter_phone=data["phone"], show_name=data["show_name"], media_url=data["media_url"],
                     device_id=data["device_id"], account_id=data["account_id"], channel=Channel.API, api_client=client,
                 )
-            except ReportError as exc:
+            except DomainError as exc:
                 raise report_error_to_api(exc) from exc
             report = report_with_details(report_list()).get(pk=report.pk)
             body = ReportCreatedOutputSerializer(report, context={"request": request}).data
@@ -215,7 +215,7 @@ class ReportCommentsApi(KeyedApiView):
             comment = comment_create(
                 report=report, text=data["text"], author_email=data["email"], author_name=data["name"], show_name=data["show_name"]
             )
-        except ReportError as exc:
+        except DomainError as exc:
             raise report_error_to_api(exc) from exc
         return Response(CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 
@@ -232,7 +232,7 @@ class ReportSupportApi(KeyedApiView):
         data = validated(SupportCreateInputSerializer, request.data)
         try:
             added = report_support(report=report, email=data["email"])
-        except ReportError as exc:
+        except DomainError as exc:
             raise report_error_to_api(exc) from exc
         body = SupportOutputSerializer({"supported": added, "support_count": report.support_count}).data
         return Response(body, status=status.HTTP_201_CREATED if added else status.HTTP_200_OK)

@@ -42,14 +42,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "corsheaders",
     "leaflet",
-    # Domain
+    # Ground
+    "core",
     "geodata",
+    # Domain
     "reports",
     "clients",
-    # Channels and views over the domain
     "accounts",
     "staff",
     "alerts",
+    "notifications",
+    # Channels over the domain
     "mapping",
     "api",
     "open311",

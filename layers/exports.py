@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.errors import DomainError
 from layers import selectors
-from reports.errors import ReportError
 from reports.selectors import report_filters_parse
 
 
@@ -21,7 +21,7 @@ def error_response(code: str, message: str, status: int = 400, fields: dict | No
     return JsonResponse({"error": body}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def report_error_response(exc: ReportError) -> JsonResponse:
+def report_error_response(exc: DomainError) -> JsonResponse:
     return error_response(exc.code, exc.message, fields=exc.fields)
 
 
@@ -67,7 +67,7 @@ def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """/exports/reports.{geojson,geojsonseq,ndjson,csv}: the REST list's filters, all matching rows."""
     try:
         filters = report_filters_parse(request.GET)
-    except ReportError as exc:
+    except DomainError as exc:
         return report_error_response(exc)
     if fmt == "csv":
         sql, params = selectors.report_csv_sql(filters=filters)
@@ -89,7 +89,7 @@ def parse_simplify(value: str | None) -> float | None:
     except ValueError:
         tolerance = -1.0
     if not 0 <= tolerance <= 1:
-        raise ReportError("invalid_simplify", _("simplify must be a tolerance in degrees between 0 and 1, e.g. 0.001."))
+        raise DomainError("invalid_simplify", _("simplify must be a tolerance in degrees between 0 and 1, e.g. 0.001."))
     return tolerance or None
 
 
@@ -99,7 +99,7 @@ def local_governments_export(request: HttpRequest) -> HttpResponse:
     try:
         filters = report_filters_parse(request.GET)
         simplify = parse_simplify(request.GET.get("simplify"))
-    except ReportError as exc:
+    except DomainError as exc:
         return report_error_response(exc)
     sql, params = selectors.area_rows_sql(kind="local_governments", simplify=simplify, with_counts=filters)
     return _stream(_geojson_chunks(sql, params), "application/geo+json", "local_governments.geojson")

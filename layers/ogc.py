@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from core.errors import DomainError
 from layers import selectors
 from layers.exports import error_response, report_error_response
 from layers.openapi import openapi_document
-from reports.errors import ReportError
 from reports.selectors import parse_bbox, parse_datetime_param, report_filters_parse
 
 CONFORMANCE = [
@@ -185,18 +185,18 @@ def _parse_items(collection_id: str, params) -> ItemQuery:
     allowed = ITEM_PARAMS | (REPORT_PARAMS if collection_id == "reports" else set())
     unknown = sorted(set(params) - allowed)
     if unknown:
-        raise ReportError("unknown_parameter", _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)})
+        raise DomainError("unknown_parameter", _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)})
     raw_limit = params.get("limit") or str(DEFAULT_LIMIT)
     try:
         limit = int(raw_limit)
     except ValueError:
         limit = 0
     if limit < 1:
-        raise ReportError("invalid_limit", _("limit must be a whole number from 1 to %(max)d.") % {"max": MAX_LIMIT})
+        raise DomainError("invalid_limit", _("limit must be a whole number from 1 to %(max)d.") % {"max": MAX_LIMIT})
     bbox = None
     if params.get("bbox"):
         if params.get("bbox-crs") not in (None, "", CRS84):
-            raise ReportError("invalid_bbox_crs", _("Only CRS84 bounding boxes are supported."))
+            raise DomainError("invalid_bbox_crs", _("Only CRS84 bounding boxes are supported."))
         parts = params["bbox"].split(",")
         if len(parts) == 6:  # minimum and maximum heights are ignored: the data is 2D
             parts = [parts[0], parts[1], parts[3], parts[4]]
@@ -214,7 +214,7 @@ def _parse_datetime(value: str):
         start = parse_datetime_param("datetime", first) if first not in ("", "..") else None
         end = parse_datetime_param("datetime", last, end_of_day=True) if last not in ("", "..") else None
         if start and end and start > end:
-            raise ReportError("invalid_datetime", _("The datetime interval must start before it ends."))
+            raise DomainError("invalid_datetime", _("The datetime interval must start before it ends."))
         return start, end
     return parse_datetime_param("datetime", value), parse_datetime_param("datetime", value, end_of_day=True)
 
@@ -231,7 +231,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
             features, matched = _report_items(request, query)
         else:
             features, matched = _area_items(collection_id, query)
-    except ReportError as exc:
+    except DomainError as exc:
         return report_error_response(exc)
     has_next = len(features) > query.limit
     features = features[: query.limit]
@@ -274,7 +274,7 @@ def _report_items(request: HttpRequest, query: ItemQuery) -> tuple[list[tuple], 
     after = None
     if query.cursor is not None:
         if not query.cursor.isdigit():
-            raise ReportError("invalid_cursor", _("cursor must come from a next link."))
+            raise DomainError("invalid_cursor", _("cursor must come from a next link."))
         after = int(query.cursor)
     if after is None:
         return selectors.report_first_page(filters=filters, limit=query.limit + 1, cap=COUNT_CAP)

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.errors import DomainError
 from layers import selectors
 from layers.exports import error_response, report_error_response
-from reports.errors import ReportError
 from reports.selectors import report_filters_parse
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -27,7 +27,7 @@ def tile(request: HttpRequest, layer: str, z: int, x: int, y: int) -> HttpRespon
         return error_response("not_found", _("No such tile: z is 0 to %(max)d and x, y are below 2^z.") % {"max": MAX_ZOOM}, status=404)
     try:
         data = _tile_data(request, layer, z, x, y)
-    except ReportError as exc:
+    except DomainError as exc:
         return report_error_response(exc)
     etag = '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
@@ -46,7 +46,7 @@ def _tile_data(request: HttpRequest, layer: str, z: int, x: int, y: int) -> byte
         return selectors.area_tile(z=z, x=x, y=y)
     unknown = set(request.GET) - TILE_FILTERS
     if unknown:
-        raise ReportError("unknown_parameter", _("Tiles filter by category and status only; unknown: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        raise DomainError("unknown_parameter", _("Tiles filter by category and status only; unknown: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     filters = report_filters_parse(request.GET)
     if z >= selectors.POINT_MIN_ZOOM:
         return selectors.report_point_tile(z=z, x=x, y=y, filters=filters)

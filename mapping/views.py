@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.ratelimit import rate_limited
 from alerts.forms import CommentForm
+from core.errors import DomainError
 from geodata.selectors import area_get, local_government_list, submunicipal_search
 from mapping.forms import ReopenForm, ReportForm, SupportForm, answer_field_name, answers_from_post
 from mapping.selectors import map_data, map_list
-from reports.errors import ReportError
 from reports.models import OPEN_STATUSES, Category, Question, Report, Status
 from reports.photos import PhotoError, photo_gps
 from reports.selectors import (
@@ -59,7 +59,7 @@ def home(request):
     categories = category_list()
     try:
         filters = report_filters_parse(request.GET)
-    except ReportError:
+    except DomainError:
         filters = report_filters_parse({})
     return render(request, "mapping/home.html", {
         "categories": [(c.code, c.display_name(language)) for c in categories],
@@ -76,7 +76,7 @@ def map_reports(request):
     try:
         filters = report_filters_parse(request.GET)
         zoom = int(request.GET.get("zoom", "7"))
-    except ReportError as exc:
+    except DomainError as exc:
         return _json_error(exc.code, exc.message, fields=exc.fields)
     except ValueError:
         return _json_error("invalid_zoom", _("zoom must be a whole number."))
@@ -122,7 +122,7 @@ def nearby(request):
     """Open reports of a category within 250 m of a pin, to support instead of filing again."""
     try:
         lon, lat = validate_coordinates(request.GET.get("lon"), request.GET.get("lat"))
-    except ReportError as exc:
+    except DomainError as exc:
         return _json_error(exc.code, exc.message)
     category = Category.objects.filter(code=request.GET.get("category", ""), is_active=True).first()
     language = _language()
@@ -246,7 +246,7 @@ def report_new(request):
                     reporter_name=form.cleaned_data["name"],
                     show_name=form.cleaned_data["show_name"],
                 )
-            except ReportError as exc:
+            except DomainError as exc:
                 form.add_error(None, exc.message)
                 for field, field_messages in exc.fields.items():
                     if field.startswith("answers."):
@@ -361,7 +361,7 @@ def report_support_view(request, report_id: int):
                 user=request.user if request.user.is_authenticated else None,
                 email=form.cleaned_data["email"] if not request.user.is_authenticated else "",
             )
-        except ReportError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             if added:
@@ -382,7 +382,7 @@ def report_reopen_view(request, report_id: int):
     else:
         try:
             report_reopen(report=report, actor=request.user, reason=form.cleaned_data["reason"], by_reporter=True)
-        except ReportError as exc:
+        except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The report is open again."))

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_http_methods
 from clients.idempotency import run_idempotent
 from clients.models import ApiKey, Scope
 from clients.services import ApiKeyError, IdempotencyConflict, api_key_authenticate, api_key_rate_limit_hit
+from core.errors import DomainError
 from geodata.models import Area
 from geodata.selectors import route_point, submunicipal_search
 from open311.renderers import FORMATS, render, render_error
 from open311.serialization import SPECIFICATION, request_dict, service_definition_dict, service_dict, service_notice
-from reports.errors import ReportError
 from reports.models import Category, Channel, Report, ReportEvent
 from reports.selectors import (
     category_list,
@@ -166,7 +166,7 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if lat is not None:
         try:
             lon, lat = validate_coordinates(lon, lat)
-        except ReportError as exc:
+        except DomainError as exc:
             raise Open311Error(400, exc.message, exc.code) from exc
         route = route_point(lon=lon, lat=lat)
         if route is None:
@@ -269,7 +269,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         for name, lookup in (("updated_after", "updated_at__gte"), ("updated_before", "updated_at__lte")):
             if _param(params, name):
                 reports = reports.filter(**{lookup: parse_datetime_param(name, params[name])})
-    except ReportError as exc:
+    except DomainError as exc:
         raise Open311Error(400, exc.message, exc.code) from exc
     page_size = _positive_int(params, "page_size", MAX_RECORDS, MAX_RECORDS)
     page_number = _positive_int(params, "page", 1, 1_000_000)
@@ -326,7 +326,7 @@ def _location(form) -> tuple[float, float]:
     if lat is not None and lon is not None:
         try:
             return validate_coordinates(lon, lat)
-        except ReportError as exc:
+        except DomainError as exc:
             raise Open311Error(400, exc.message, exc.code) from exc
     if lat is not None or lon is not None:
         raise Open311Error(400, _("Give both lat and long."), "invalid_location")
@@ -405,7 +405,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         try:
             with transaction.atomic():
                 report = _create(lon, lat)
-        except ReportError as exc:
+        except DomainError as exc:
             description = exc.message
             if exc.fields:
                 description += " " + " ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in exc.fields.items())
@@ -428,7 +428,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         if government is not None and report.local_government_id != government.pk:
             # Raised inside the transaction, so the report is rolled back.
-            raise ReportError("outside_jurisdiction", _("This location is not in jurisdiction %(code)s.") % {"code": government.code})
+            raise DomainError("outside_jurisdiction", _("This location is not in jurisdiction %(code)s.") % {"code": government.code})
         return report
 
     return run_idempotent(request=request, client=key.client, payload=payload, handler=create)

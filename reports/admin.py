@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from reports.errors import ReportError
+from core.errors import DomainError
 from reports.models import Category, Outcome, Question, Report, ReportEvent, Status
 from reports.services import report_change_status
 
@@ -47,7 +47,7 @@ def _change_status(modeladmin, request, queryset, to_status: str, outcome: str =
                 report=report, to_status=to_status, outcome=outcome, actor=request.user,
                 actor_label=report.local_government.name,
             )
-        except ReportError as exc:
+        except DomainError as exc:
             failed.append(f"#{report.pk}: {exc.message}")
         else:
             changed += 1

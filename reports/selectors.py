@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from reports.errors import ReportError
+from core.errors import DomainError
 from reports.models import OPEN_STATUSES, Category, Report, ReportEvent, ReportPhoto, ReportQuerySet, Status
 
 OPEN311_STATUS = {"open": list(OPEN_STATUSES), "closed": [Status.CLOSED]}
@@ -46,10 +46,10 @@ def parse_bbox(value: str) -> tuple[float, float, float, float]:
     except ValueError:
         numbers = ()
     if len(numbers) != 4:
-        raise ReportError("invalid_bbox", _("bbox must be four numbers: minLon,minLat,maxLon,maxLat."))
+        raise DomainError("invalid_bbox", _("bbox must be four numbers: minLon,minLat,maxLon,maxLat."))
     min_lon, min_lat, max_lon, max_lat = numbers
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ReportError("invalid_bbox", _("bbox must be minLon,minLat,maxLon,maxLat within -180..180 and -90..90, min before max."))
+        raise DomainError("invalid_bbox", _("bbox must be minLon,minLat,maxLon,maxLat within -180..180 and -90..90, min before max."))
     return numbers  # type: ignore[return-value]
 
 
@@ -61,7 +61,7 @@ def parse_datetime_param(name: str, value: str, *, end_of_day: bool = False) -> 
     except ValueError:  # well-formed but impossible, e.g. 2026-02-30
         parsed = None
     if parsed is None:
-        raise ReportError("invalid_date", _("%(name)s must be a date (2026-05-01) or an ISO 8601 date-time.") % {"name": name})
+        raise DomainError("invalid_date", _("%(name)s must be a date (2026-05-01) or an ISO 8601 date-time.") % {"name": name})
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -77,7 +77,7 @@ def report_filters_parse(params) -> ReportFilters:
         elif status in Status.values:
             statuses.append(status)
         else:
-            raise ReportError(
+            raise DomainError(
                 "invalid_status",
                 _("Unknown status %(status)s: use open, closed or one of %(statuses)s.")
                 % {"status": status, "statuses": ", ".join(Status.values)},
@@ -85,10 +85,10 @@ def report_filters_parse(params) -> ReportFilters:
     start = parse_datetime_param("start", params["start"]) if params.get("start") else None
     end = parse_datetime_param("end", params["end"], end_of_day=True) if params.get("end") else None
     if start and end and start > end:
-        raise ReportError("invalid_date", _("start must be before end."))
+        raise DomainError("invalid_date", _("start must be before end."))
     government = params.get("local_government") or None
     if government is not None and not government.isdigit():
-        raise ReportError("invalid_local_government", _("local_government must be a KOSTAT code such as 11010."))
+        raise DomainError("invalid_local_government", _("local_government must be a KOSTAT code such as 11010."))
     return ReportFilters(
         bbox=bbox,
         categories=tuple(_comma_list(params.get("category"))),

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+from core.events import send_on_commit
 from geodata.models import Area
 from geodata.selectors import route_point
 from reports import signals
 from reports.answers import clean_answers
-from reports.errors import ReportError
 from reports.models import OPEN_STATUSES, Category, Channel, Outcome, Report, ReportEvent, ReportPhoto, Status, Support
 from reports.photos import PhotoError, photo_clean
 
@@ -36,7 +37,7 @@ TRANSITIONS: dict[str, set[str]] = {
 
 
 def _after_commit(signal, **kwargs) -> None:
-    transaction.on_commit(lambda: signal.send(sender=Report, **kwargs))
+    send_on_commit(signal, Report, **kwargs)
 
 
 def coarse_point(point: Point) -> Point:
@@ -53,9 +54,9 @@ def validate_coordinates(lon, lat) -> tuple[float, float]:
     try:
         lon_f, lat_f = float(lon), float(lat)
     except (TypeError, ValueError) as exc:
-        raise ReportError("invalid_location", _("The location must be a longitude and latitude in decimal degrees.")) from exc
+        raise DomainError("invalid_location", _("The location must be a longitude and latitude in decimal degrees.")) from exc
     if not (math.isfinite(lon_f) and math.isfinite(lat_f)) or not (-180 <= lon_f <= 180 and -90 <= lat_f <= 90):
-        raise ReportError("invalid_location", _("The location must be a longitude between -180 and 180 and a latitude between -90 and 90."))
+        raise DomainError("invalid_location", _("The location must be a longitude between -180 and 180 and a latitude between -90 and 90."))
     return lon_f, lat_f
 
 
@@ -87,12 +88,12 @@ def report_create(
 ) -> Report:
     """File a report: validate, route by its point, store with its photos and first timeline entry.
 
-    Raises ReportError (nothing saved) for any client mistake.
+    Raises DomainError (nothing saved) for any client mistake.
     """
     errors: dict[str, list[str]] = {}
     lon, lat = validate_coordinates(lon, lat)
     if not category.is_active:
-        raise ReportError("unknown_category", _("This category is not accepting reports."))
+        raise DomainError("unknown_category", _("This category is not accepting reports."))
     description = clean_text(description)
     if not description:
         errors["description"] = [_("Describe the problem.")]
@@ -112,11 +113,11 @@ def report_create(
             except PhotoError as exc:
                 errors.setdefault("photos", []).append(_("Photo %(n)d: %(error)s") % {"n": index + 1, "error": exc})
     if errors:
-        raise ReportError("invalid", _("Please correct the highlighted fields."), fields=errors)
+        raise DomainError("invalid", _("Please correct the highlighted fields."), fields=errors)
 
     route = route_point(lon=lon, lat=lat)
     if route is None:
-        raise ReportError("outside_service_area", _("This location is outside the service area: pick a point in Korea."))
+        raise DomainError("outside_service_area", _("This location is outside the service area: pick a point in Korea."))
     government_id = _responsible_government_id(category, route)
 
     now = created_at or timezone.now()
@@ -168,7 +169,7 @@ def _responsible_government_id(category: Category, route) -> int:
         return route.local_government.id
     own = category.local_government
     if own.code not in {route.local_government.code, route.province.code}:
-        raise ReportError(
+        raise DomainError(
             "category_not_available_here",
             _("The category %(category)s belongs to %(government)s and cannot be used at this location.")
             % {"category": category.name, "government": own.name},
@@ -200,11 +201,11 @@ def report_change_status(
 ) -> ReportEvent:
     """Move a report through the workflow; closing needs an outcome (and a reason when not accepted)."""
     if to_status not in Status.values:
-        raise ReportError("invalid_status", _("Unknown status %(status)s.") % {"status": to_status})
+        raise DomainError("invalid_status", _("Unknown status %(status)s.") % {"status": to_status})
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if to_status not in TRANSITIONS[report.status]:
-            raise ReportError(
+            raise DomainError(
                 "invalid_transition",
                 _("A report that is %(from)s cannot become %(to)s.")
                 % {"from": Status(report.status).label, "to": Status(to_status).label},
@@ -212,7 +213,7 @@ def report_change_status(
         if to_status == Status.CLOSED:
             _check_outcome(report, outcome, reason, duplicate_of)
         elif outcome:
-            raise ReportError("invalid_outcome", _("Only a closed report has an outcome."))
+            raise DomainError("invalid_outcome", _("Only a closed report has an outcome."))
         now = timezone.now()
         event = ReportEvent.objects.create(
             report=report, kind=ReportEvent.Kind.STATUS, from_status=report.status, to_status=to_status,
@@ -234,22 +235,22 @@ def report_change_status(
 
 def _check_outcome(report: Report, outcome: str, reason: str, duplicate_of: Report | None) -> None:
     if outcome not in Outcome.values:
-        raise ReportError("invalid_outcome", _("Closing a report needs an outcome."), fields={"outcome": [_("Choose an outcome.")]})
+        raise DomainError("invalid_outcome", _("Closing a report needs an outcome."), fields={"outcome": [_("Choose an outcome.")]})
     if outcome == Outcome.NOT_ACCEPTED and not clean_text(reason):
-        raise ReportError("reason_required", _("Say why the report is not accepted."), fields={"reason": [_("Give a reason.")]})
+        raise DomainError("reason_required", _("Say why the report is not accepted."), fields={"reason": [_("Give a reason.")]})
     if outcome == Outcome.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == report.pk:
-            raise ReportError("duplicate_of_required", _("Name the report this one duplicates."), fields={"duplicate_of": [_("Give another report.")]})
+            raise DomainError("duplicate_of_required", _("Name the report this one duplicates."), fields={"duplicate_of": [_("Give another report.")]})
 
 
 def report_reopen(*, report: Report, actor=None, actor_label: str = "", reason: str, by_reporter: bool = False) -> ReportEvent:
     """Reopen a closed report (by its reporter or by staff), with a reason; it becomes due again."""
     if not clean_text(reason):
-        raise ReportError("reason_required", _("Say why the report should be reopened."), fields={"reason": [_("Give a reason.")]})
+        raise DomainError("reason_required", _("Say why the report should be reopened."), fields={"reason": [_("Give a reason.")]})
     with transaction.atomic():
         report = Report.objects.select_for_update().select_related("category").get(pk=report.pk)
         if report.status != Status.CLOSED:
-            raise ReportError("invalid_transition", _("Only a closed report can be reopened."))
+            raise DomainError("invalid_transition", _("Only a closed report can be reopened."))
         now = timezone.now()
         event = ReportEvent.objects.create(
             report=report, kind=ReportEvent.Kind.REOPENED, from_status=Status.CLOSED, to_status=Status.SUBMITTED,
@@ -270,13 +271,13 @@ def report_reopen(*, report: Report, actor=None, actor_label: str = "", reason: 
 def report_reroute(*, report: Report, to_government: Area, actor=None, actor_label: str = "", reason: str) -> ReportEvent:
     """Send a report to another local government; both sides keep the record."""
     if not to_government.is_local_government:
-        raise ReportError("invalid_government", _("Choose a local government."))
+        raise DomainError("invalid_government", _("Choose a local government."))
     if not clean_text(reason):
-        raise ReportError("reason_required", _("Say why the report is re-routed."), fields={"reason": [_("Give a reason.")]})
+        raise DomainError("reason_required", _("Say why the report is re-routed."), fields={"reason": [_("Give a reason.")]})
     with transaction.atomic():
         report = Report.objects.select_for_update().select_related("local_government").get(pk=report.pk)
         if report.local_government_id == to_government.pk:
-            raise ReportError("same_government", _("The report is already with %(name)s.") % {"name": to_government.name})
+            raise DomainError("same_government", _("The report is already with %(name)s.") % {"name": to_government.name})
         previous = report.local_government
         now = timezone.now()
         event = ReportEvent.objects.create(
@@ -294,10 +295,10 @@ def report_reroute(*, report: Report, to_government: Area, actor=None, actor_lab
 def report_support(*, report: Report, user=None, email: str = "") -> bool:
     """Add a "me too"; False when this person already supports it. The count stays exact under races."""
     if user is None and not email:
-        raise ReportError("supporter_required", _("Sign in or give your email address to support a report."))
+        raise DomainError("supporter_required", _("Sign in or give your email address to support a report."))
     # The stored status, not the caller's copy, which may be stale.
     if Report.objects.filter(pk=report.pk).values_list("status", flat=True).first() not in OPEN_STATUSES:
-        raise ReportError("report_closed", _("This report is closed; reopen it instead."))
+        raise DomainError("report_closed", _("This report is closed; reopen it instead."))
     try:
         with transaction.atomic():
             Support.objects.create(report=report, user=user, email="" if user else email.strip().lower())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from reports.errors import ReportError
+from core.errors import DomainError
 from reports.models import Comment, Report
 from reports.services import clean_text
 
@@ -17,9 +17,9 @@ def comment_create(
 ) -> Comment:
     text = clean_text(text)
     if not text:
-        raise ReportError("invalid", _("Write a comment."), fields={"text": [_("Write a comment.")]})
+        raise DomainError("invalid", _("Write a comment."), fields={"text": [_("Write a comment.")]})
     if len(text) > MAX_COMMENT:
-        raise ReportError("invalid", _("At most %(max)d characters.") % {"max": MAX_COMMENT}, fields={"text": [_("At most %(max)d characters.") % {"max": MAX_COMMENT}]})
+        raise DomainError("invalid", _("At most %(max)d characters.") % {"max": MAX_COMMENT}, fields={"text": [_("At most %(max)d characters.") % {"max": MAX_COMMENT}]})
     return Comment.objects.create(
         report=report,
         text=text,

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
+from core.events import send_on_commit
 from geodata.models import Area
 from reports import services as report_services
-from reports.errors import ReportError
 from reports.models import Comment, Report, ReportEvent, ReportPhoto
 from reports.services import clean_text
 from staff import signals
@@ -40,7 +41,7 @@ def staff_change_status(
     if duplicate_of is not None and duplicate_of.local_government_id != report.local_government_id and not staff_can(
         user=actor, report=duplicate_of, roles=WORK_ROLES
     ):
-        raise ReportError("duplicate_of_not_found", _("Name a report of your own government."), fields={"duplicate_of": [_("Unknown report.")]})
+        raise DomainError("duplicate_of_not_found", _("Name a report of your own government."), fields={"duplicate_of": [_("Unknown report.")]})
     return report_services.report_change_status(
         report=report, to_status=to_status, actor=actor, actor_label=_government_label(report), reason=reason,
         public_note=public_note, outcome=outcome, duplicate_of=duplicate_of,
@@ -67,11 +68,11 @@ def report_assign(*, report: Report, actor, department: Department | None = None
     """Give a report to a department and/or an officer of its own government."""
     _require(actor, report, WORK_ROLES)
     if department is None and officer is None:
-        raise ReportError("assignee_required", _("Choose a department or an officer."))
+        raise DomainError("assignee_required", _("Choose a department or an officer."))
     if department is not None and department.local_government_id != report.local_government_id:
-        raise ReportError("invalid_department", _("Choose a department of this local government."), fields={"department": [_("Unknown department.")]})
+        raise DomainError("invalid_department", _("Choose a department of this local government."), fields={"department": [_("Unknown department.")]})
     if officer is not None and not staff_roles(user=officer, government_id=report.local_government_id) & WORK_ROLES:
-        raise ReportError("invalid_officer", _("Choose an officer of this local government."), fields={"officer": [_("Unknown officer.")]})
+        raise DomainError("invalid_officer", _("Choose an officer of this local government."), fields={"officer": [_("Unknown officer.")]})
     now = timezone.now()
     with transaction.atomic():
         assignment, _created = ReportAssignment.objects.update_or_create(
@@ -91,9 +92,9 @@ def report_official_update(*, report: Report, actor, public_note: str) -> Report
     _require(actor, report, WORK_ROLES)
     note = clean_text(public_note)
     if not note:
-        raise ReportError("note_required", _("Write the update."), fields={"public_note": [_("Write the update.")]})
+        raise DomainError("note_required", _("Write the update."), fields={"public_note": [_("Write the update.")]})
     if len(note) > MAX_NOTE:
-        raise ReportError("note_too_long", _("At most %(max)d characters.") % {"max": MAX_NOTE}, fields={"public_note": [_("Too long.")]})
+        raise DomainError("note_too_long", _("At most %(max)d characters.") % {"max": MAX_NOTE}, fields={"public_note": [_("Too long.")]})
     now = timezone.now()
     with transaction.atomic():
         event = ReportEvent.objects.create(
@@ -101,7 +102,7 @@ def report_official_update(*, report: Report, actor, public_note: str) -> Report
             actor_label=_government_label(report), created_at=now,
         )
         Report.objects.filter(pk=report.pk).update(updated_at=now)
-        transaction.on_commit(lambda: signals.report_official_update.send(sender=Report, report=report, event=event))
+        send_on_commit(signals.report_official_update, Report, report=report, event=event)
     return event
 
 
@@ -120,10 +121,10 @@ def report_moderate(
     """Take something out of public view. Nothing is deleted: the original stays in the audit trail."""
     _require(actor, report, MODERATE_ROLES)
     if action not in Moderation.ACTIONS:
-        raise ReportError("invalid_action", _("Unknown moderation action."))
+        raise DomainError("invalid_action", _("Unknown moderation action."))
     reason = clean_text(reason)
     if not reason:
-        raise ReportError("reason_required", _("Say why."), fields={"reason": [_("Give a reason.")]})
+        raise DomainError("reason_required", _("Say why."), fields={"reason": [_("Give a reason.")]})
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         data: dict = {"action": action}
@@ -137,12 +138,12 @@ def report_moderate(
             report.save(update_fields=["show_name"])
         elif action == Moderation.HIDE_COMMENT:
             if comment is None or comment.report_id != report.pk:
-                raise ReportError("invalid_comment", _("Choose a comment of this report."))
+                raise DomainError("invalid_comment", _("Choose a comment of this report."))
             data.update(comment=comment.pk, original={"text": comment.text, "is_hidden": comment.is_hidden})
             Comment.objects.filter(pk=comment.pk).update(is_hidden=True)
         elif action == Moderation.REMOVE_PHOTO:
             if photo is None or photo.report_id != report.pk:
-                raise ReportError("invalid_photo", _("Choose a photo of this report."))
+                raise DomainError("invalid_photo", _("Choose a photo of this report."))
             # Hidden, not deleted: the file stays for the audit trail until the retention purge.
             data.update(photo=photo.pk, original={"image": photo.image.name, "is_hidden": photo.is_hidden})
             ReportPhoto.objects.filter(pk=photo.pk).update(is_hidden=True)

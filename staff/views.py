@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError
 from geodata.models import Area
-from reports.errors import ReportError
 from reports.models import Comment, Report, ReportPhoto
 from reports.selectors import report_filters_parse
 from staff import services
@@ -63,7 +63,7 @@ def queue(request):
     params = {"status": data.get("status") or "", "category": data.get("category") or ""}
     try:
         filters = report_filters_parse(params)
-    except ReportError as exc:
+    except DomainError as exc:
         return HttpResponseBadRequest(exc.message)
     reports = staff_report_queue(user=request.user, governments=chosen, filters=filters, sort=data.get("sort") or "due")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -106,7 +106,7 @@ def _done(request, report: Report, message: str):
     return redirect(reverse("staff:report", args=[report.pk]))
 
 
-def _failed(request, report: Report, exc: ReportError, **forms):
+def _failed(request, report: Report, exc: DomainError, **forms):
     messages.error(request, exc.message)
     for field_errors in exc.fields.values():
         for error in field_errors:
@@ -117,10 +117,10 @@ def _failed(request, report: Report, exc: ReportError, **forms):
 def _form_action(request, report: Report, *, form, form_name: str, invalid: str, action: Callable[[dict], object], done: str):
     """A staff form posted on the report page: the service call on valid input, the page again with errors otherwise."""
     if not form.is_valid():
-        return _failed(request, report, ReportError("invalid", invalid), **{form_name: form})
+        return _failed(request, report, DomainError("invalid", invalid), **{form_name: form})
     try:
         action(form.cleaned_data)
-    except ReportError as exc:
+    except DomainError as exc:
         return _failed(request, report, exc, **{form_name: form})
     return _done(request, report, done)
 
@@ -174,13 +174,13 @@ def report_reroute(request, report_id: int):
     report = staff_report_get(user=request.user, report_id=report_id)
     form = RerouteForm(request.POST)
     if not form.is_valid():
-        return _failed(request, report, ReportError("invalid", _("Give the local government's code and a reason.")), reroute_form=form)
+        return _failed(request, report, DomainError("invalid", _("Give the local government's code and a reason.")), reroute_form=form)
     target = Area.objects.local_governments().current().filter(code=form.cleaned_data["to_government"].strip()).first()
     if target is None:
-        return _failed(request, report, ReportError("invalid_government", _("No local government has this code.")), reroute_form=form)
+        return _failed(request, report, DomainError("invalid_government", _("No local government has this code.")), reroute_form=form)
     try:
         services.staff_reroute(report=report, actor=request.user, to_government=target, reason=form.cleaned_data["reason"])
-    except ReportError as exc:
+    except DomainError as exc:
         return _failed(request, report, exc, reroute_form=form)
     messages.success(request, _("The report was passed to %(name)s.") % {"name": target.name})
     return redirect("staff:queue")
@@ -192,12 +192,12 @@ def report_moderate(request, report_id: int):
     report = staff_report_get(user=request.user, report_id=report_id)
     form = ModerateForm(request.POST)
     if not form.is_valid():
-        return _failed(request, report, ReportError("reason_required", _("Say why.")))
+        return _failed(request, report, DomainError("reason_required", _("Say why.")))
     data = form.cleaned_data
     comment = Comment.objects.filter(pk=data["comment"], report=report).first() if data.get("comment") else None
     photo = ReportPhoto.objects.filter(pk=data["photo"], report=report).first() if data.get("photo") else None
     try:
         services.report_moderate(report=report, actor=request.user, action=data["action"], reason=data["reason"], comment=comment, photo=photo)
-    except ReportError as exc:
+    except DomainError as exc:
         return _failed(request, report, exc)
     return _done(request, report, _("Done; the reason is kept in the audit trail."))

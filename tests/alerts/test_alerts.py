@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from alerts.models import Subscription
 from alerts.services import subscription_create
+from core.errors import DomainError
 from geodata.models import Area
-from reports.errors import ReportError
 from reports.models import Comment
 from reports.services import report_confirm
 from staff.services import report_moderate
@@ -83,15 +83,15 @@ def test_one_click_unsubscribe(client):
 
 
 def test_subscription_input_errors_are_clear():
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(DomainError) as error:
         subscription_create(email="not-an-email", local_government=area("11010"))
     assert error.value.code == "invalid_email"
-    with pytest.raises(ReportError) as error:
+    with pytest.raises(DomainError) as error:
         subscription_create(email="a@example.kr", lon=JONGNO[0], lat=JONGNO[1], radius_m=10_000_000)
     assert error.value.code == "invalid_radius"
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         subscription_create(email="a@example.kr", lon="abc", lat=JONGNO[1], radius_m=500)
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         subscription_create(email="a@example.kr")
     assert not Subscription.objects.exists()
 

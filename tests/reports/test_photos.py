@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from reports.errors import ReportError
+from core.errors import DomainError
 from reports.models import Report, ReportPhoto
 from reports.photos import photo_gps
 from tests.factories import make_report, photo_upload
@@ -50,7 +50,7 @@ def test_exif_and_gps_are_removed_but_gps_can_be_offered():
 
 def test_a_text_file_named_jpg_is_refused():
     fake = SimpleUploadedFile("photo.jpg", b"this is not an image at all", content_type="image/jpeg")
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(photos=[fake])
     assert "photos" in exc.value.fields
     assert Report.objects.count() == 0 and ReportPhoto.objects.count() == 0
@@ -60,7 +60,7 @@ def test_an_oversized_photo_is_refused(settings):
     settings.PHOTO_MAX_BYTES = 500
     big = photo_upload(size=(400, 300))
     assert big.size > 500
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(photos=[big])
     assert "photos" in exc.value.fields
     assert Report.objects.count() == 0
@@ -71,14 +71,14 @@ def test_a_decompression_bomb_is_refused():
     Image.new("1", (20000, 20000)).save(buffer, "PNG")  # 400 million pixels in a few kB
     bomb = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
     assert bomb.size < 1_000_000
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(photos=[bomb])
     assert "photos" in exc.value.fields
     assert Report.objects.count() == 0
 
 
 def test_at_most_five_photos():
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(photos=[photo_upload() for _ in range(6)])
     assert "photos" in exc.value.fields
     assert make_report(photos=[photo_upload() for _ in range(5)]).photos.count() == 5

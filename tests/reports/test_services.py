@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from reports.errors import ReportError
+from core.errors import DomainError
 from reports.models import Outcome, Question, Report, ReportEvent, Status, Support
 from reports.services import report_change_status, report_confirm, report_reopen, report_support
 from tests.factories import (
@@ -43,7 +43,7 @@ def test_a_suwon_district_is_routed_to_the_city():
 
 
 def test_outside_the_service_area_is_refused_and_nothing_saved():
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(at=SEA_EAST_OF_ULSAN)
     assert exc.value.code == "outside_service_area"
     assert Report.objects.count() == 0
@@ -55,7 +55,7 @@ def test_a_governments_own_category_goes_to_it_and_only_there():
     busan_district = area_get(code="21090")
     own = CategoryFactory(local_government=busan_district)
     assert make_report(category=own, at=HAEUNDAE).local_government.code == "21090"
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(category=own, at=JONGNO)
     assert exc.value.code == "category_not_available_here"
 
@@ -94,10 +94,10 @@ def test_answers_are_validated_by_datatype(datatype, good, stored, bad):
     category = question.category
     report = make_report(category=category, answers={"q": good})
     assert report.answers == {"q": stored}
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(category=category, answers={"q": bad})
     assert "answers.q" in exc.value.fields
-    with pytest.raises(ReportError) as missing:
+    with pytest.raises(DomainError) as missing:
         make_report(category=category, answers={})
     assert "answers.q" in missing.value.fields
     assert Report.objects.count() == 1
@@ -105,18 +105,18 @@ def test_answers_are_validated_by_datatype(datatype, good, stored, bad):
 
 def test_unknown_question_is_an_error():
     category = CategoryFactory()
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(category=category, answers={"nope": "x"})
     assert "answers.nope" in exc.value.fields
 
 
 def test_description_limit_and_html_stripped():
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         make_report(description="가" * 4001)
     assert "description" in exc.value.fields
     report = make_report(description='<script>alert("x")</script><b>구멍</b> 있어요')
     assert "<" not in report.description and "구멍 있어요" in report.description
-    with pytest.raises(ReportError) as empty:
+    with pytest.raises(DomainError) as empty:
         make_report(description="<p></p>")
     assert "description" in empty.value.fields
 
@@ -127,23 +127,23 @@ def test_workflow_transitions_and_timeline():
     report_change_status(report=report, to_status=Status.IN_PROGRESS, actor_label="종로구")
     report.refresh_from_db()
     assert report.status == Status.IN_PROGRESS and report.acknowledged_at is not None
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         report_change_status(report=report, to_status=Status.SUBMITTED)
     assert exc.value.code == "invalid_transition"
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         report_change_status(report=report, to_status="nonsense")
     assert [e.to_status for e in report.events.all()] == [Status.SUBMITTED, Status.ACKNOWLEDGED, Status.IN_PROGRESS]
 
 
 def test_closing_needs_an_outcome_and_reasons():
     report = make_report()
-    with pytest.raises(ReportError) as no_outcome:
+    with pytest.raises(DomainError) as no_outcome:
         report_change_status(report=report, to_status=Status.CLOSED)
     assert no_outcome.value.code == "invalid_outcome"
-    with pytest.raises(ReportError) as no_reason:
+    with pytest.raises(DomainError) as no_reason:
         report_change_status(report=report, to_status=Status.CLOSED, outcome=Outcome.NOT_ACCEPTED)
     assert no_reason.value.code == "reason_required"
-    with pytest.raises(ReportError) as no_original:
+    with pytest.raises(DomainError) as no_original:
         report_change_status(report=report, to_status=Status.CLOSED, outcome=Outcome.DUPLICATE)
     assert no_original.value.code == "duplicate_of_required"
     original = make_report()
@@ -154,10 +154,10 @@ def test_closing_needs_an_outcome_and_reasons():
 
 def test_reopen_by_the_reporter_with_a_reason():
     report = make_report()
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         report_reopen(report=report, reason="아직도", by_reporter=True)  # not closed yet
     report_change_status(report=report, to_status=Status.CLOSED, outcome=Outcome.RESOLVED)
-    with pytest.raises(ReportError) as exc:
+    with pytest.raises(DomainError) as exc:
         report_reopen(report=report, reason="  ", by_reporter=True)
     assert exc.value.code == "reason_required"
     event = report_reopen(report=report, reason="아직 고쳐지지 않았어요", by_reporter=True)
@@ -175,10 +175,10 @@ def test_support_once_per_person_and_counted():
     assert report_support(report=report, email="neighbour@example.kr") is False
     report.refresh_from_db()
     assert report.support_count == 2 == Support.objects.filter(report=report).count()
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         report_support(report=report)
     report_change_status(report=report, to_status=Status.CLOSED, outcome=Outcome.RESOLVED)
-    with pytest.raises(ReportError) as closed:
+    with pytest.raises(DomainError) as closed:
         report_support(report=report, user=UserFactory())
     assert closed.value.code == "report_closed"
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from reports.errors import ReportError
+from core.errors import DomainError
 from reports.models import Comment, Outcome, Report, ReportEvent, Status
 from reports.services import report_support
 from staff import services
@@ -74,7 +74,7 @@ def test_official_update_is_public_and_emailed(jongno_staff, mailoutbox, django_
         event = services.report_official_update(report=report, actor=jongno_staff, public_note="다음 주에 보수합니다")
     assert event.kind == ReportEvent.Kind.UPDATE and event.is_public
     assert [m.to for m in mailoutbox] == [["reporter@example.kr"]]
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         services.report_official_update(report=report, actor=jongno_staff, public_note="<b></b>  ")
 
 
@@ -115,9 +115,9 @@ def test_assign_to_department_and_officer_of_the_same_government(jongno_staff, j
     roads = Department.objects.create(local_government=jongno, name="도로과")
     elsewhere = Department.objects.create(local_government=haeundae, name="도로과")
     other_officer = grant("21090", username="haeundae-officer-2")
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         services.report_assign(report=report, actor=jongno_staff, department=elsewhere)
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         services.report_assign(report=report, actor=jongno_staff, officer=other_officer)
     assignment = services.report_assign(report=report, actor=jongno_staff, department=roads, officer=jongno_staff)
     assert ReportAssignment.objects.get(report=report) == assignment
@@ -163,9 +163,9 @@ def test_moderation_hides_and_keeps_the_original_in_the_audit_trail(jongno_moder
     reasons = list(report.events.filter(kind=ReportEvent.Kind.MODERATED).values_list("reason", flat=True))
     assert reasons == ["실명 노출", "욕설", "얼굴", "광고"]
 
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         services.report_moderate(report=report, actor=jongno_moderator, action="hide_report", reason="  ")
     other = make_report(at=HAEUNDAE)
     foreign_comment = Comment.objects.create(report=other, author_email="c@example.kr", text="x")
-    with pytest.raises(ReportError):
+    with pytest.raises(DomainError):
         services.report_moderate(report=report, actor=jongno_moderator, action="hide_comment", reason="x", comment=foreign_comment)

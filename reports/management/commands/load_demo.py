@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from reports.errors import ReportError
+from core.errors import DomainError
 from reports.models import Category, Outcome, Question, Report, Status
 from reports.services import report_change_status, report_create
 from reports.services_categories import category_load_defaults
@@ -85,7 +85,7 @@ class Command(BaseCommand):
                     description=f"[예시] {category.name}: {rng.choice(DESCRIPTIONS)}",
                     answers=sample_answers(category, when),
                 )
-            except ReportError:
+            except DomainError:
                 skipped += 1  # a generated point on a boundary sliver nobody governs
                 continue
             created += 1

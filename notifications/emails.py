@@ -1,6 +1,7 @@
-"""Emails that follow report events. Connected in staff.apps.StaffConfig.ready().
+"""Every email the platform sends after a domain event; connected in NotificationsConfig.ready().
 
-The signals are sent after commit (reports.signals), so no email leaves for a rolled-back change.
+The domain never imports this app: it sends its events (reports.signals, staff.signals,
+alerts.signals) after commit, and these receivers turn them into messages.
 Emails are written in the site's default language: a report carries no language preference.
 """
 
@@ -14,20 +15,18 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from alerts.selectors import subscriptions_for_report
 from alerts.signals import subscription_needs_confirmation
+from core.site import site_url
 from reports.models import Report, ReportEvent, Support
-from reports.signals import report_created, report_rerouted, report_status_changed
+from reports.signals import report_created, report_needs_confirmation, report_rerouted, report_status_changed
 from staff.models import DigestEntry, StaffRole
 from staff.selectors import staff_recipients_for_new_report
 from staff.signals import report_official_update
 
 logger = logging.getLogger(__name__)
-
-
-def site_url(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
 def public_report_url(report: Report) -> str:
@@ -165,3 +164,18 @@ def send_staff_digests() -> int:
             sent += 1
         DigestEntry.objects.filter(pk__in=[e.pk for e in user_entries]).delete()
     return sent
+
+
+@receiver(report_needs_confirmation, dispatch_uid="notifications.report_needs_confirmation")
+def on_report_needs_confirmation(sender, report: Report, **kwargs) -> None:
+    """An email-only reporter confirms the address before the report becomes public."""
+    if not report.reporter_email:
+        return
+    link = site_url(reverse("mapping:report-confirm", args=[report.confirmation_token]))
+    # Korean first: the reporter wrote to a Korean service; the English follows for visitors.
+    with translation.override("ko"):
+        subject = _("Confirm your report")
+        body_ko = _("Thank you for your report (%(category)s, %(address)s).\nOpen this link to confirm it; it becomes public and goes to the local government once confirmed:\n%(link)s\n\nIf you did not send this report, ignore this email.") % {"category": report.category.name, "address": report.address, "link": link}
+    with translation.override("en"):
+        body_en = _("Thank you for your report (%(category)s, %(address)s).\nOpen this link to confirm it; it becomes public and goes to the local government once confirmed:\n%(link)s\n\nIf you did not send this report, ignore this email.") % {"category": report.category.name_en, "address": report.address, "link": link}
+    _send([EmailMessage(subject=subject, body=f"{body_ko}\n\n---\n\n{body_en}", to=[report.reporter_email])])

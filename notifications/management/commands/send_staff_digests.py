@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.notifications import send_staff_digests
+from notifications.emails import send_staff_digests
 
 
 class Command(BaseCommand):
