@@ -86,10 +86,12 @@ run: setup
 # of the dev database here: only packages, venv, a running server, translations.
 test: prepare
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/pytest
 
 lint: venv
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache
 
 stop:
 	@if [ -z "$${DATABASE_URL:-}" ]; then bash scripts/pg_local.sh stop; fi

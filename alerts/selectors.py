@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from alerts.models import Subscription
+from geodata.selectors import radius_degrees
 from reports.models import Report
 from reports.selectors import ReportFilters, report_list
 
@@ -42,7 +41,7 @@ def feed_reports_in_area(*, code: str) -> QuerySet[Report]:
 
 def feed_reports_near(*, lon: float, lat: float, radius_m: int) -> QuerySet[Report]:
     point = Point(lon, lat, srid=4326)
-    degrees = radius_m / 111_320 / max(math.cos(math.radians(lat)), 0.1)
+    degrees = radius_degrees(radius_m=radius_m, lat=lat)
     return (
         report_list()
         .filter(public_location__dwithin=(point, degrees), public_location__distance_lte=(point, D(m=radius_m)))

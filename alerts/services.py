@@ -41,9 +41,18 @@ def validate_radius(radius) -> int:
 
 
 def subscription_create(
-    *, user=None, email: str = "", local_government: Area | None = None, lon=None, lat=None, radius_m=None
+    *, user=None, email: str = "", local_government: Area | None = None, lon=None, lat=None, radius_m=None,
+    consent: bool = False,
 ) -> Subscription:
-    """An alert for an account (active at once) or an email address (active once its link is opened)."""
+    """An alert for an account (active at once) or an email address (active once its link is opened).
+
+    An email address is kept only with the person's consent to the privacy notice (PIPA art. 15);
+    an account gave it at sign-up.
+    """
+    if user is None and not consent:
+        raise DomainError(
+            "consent_required", _("Agree to the notice so we can keep your email address."), fields={"consent": [_("Required.")]}
+        )
     if (local_government is None) == (lon is None or lat is None):
         raise DomainError("invalid_area", _("Choose a local government or a point with a radius."))
     if local_government is not None and not local_government.is_local_government:

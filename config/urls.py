@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("privacy/", privacy, name="privacy"),
     path("staff/", include("staff.urls")),
-    path("alerts/", include("alerts.urls")),
+    path("alerts/", include("mapping.alert_urls")),
     path("", include("mapping.urls")),
 ]
 

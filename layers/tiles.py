@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
-from layers import selectors
+from layers import cells, selectors
 from layers.exports import error_response, report_error_response
 from reports.selectors import report_filters_parse
 
@@ -50,5 +50,5 @@ def _tile_data(request: HttpRequest, layer: str, z: int, x: int, y: int) -> byte
     filters = report_filters_parse(request.GET)
     if z >= selectors.POINT_MIN_ZOOM:
         return selectors.report_point_tile(z=z, x=x, y=y, filters=filters)
-    category_ids = selectors.category_ids_for(filters.categories)
+    category_ids = cells.category_ids_for(filters.categories)
     return selectors.report_cell_tile(z=z, x=x, y=y, category_ids=category_ids, statuses=filters.statuses)

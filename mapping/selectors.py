@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import FloatField, Func
 
-from layers.selectors import CELL_MAX_ZOOM, category_ids_for, report_cell_centroids
+from layers.cells import CELL_MAX_ZOOM, category_ids_for, report_cell_centroids
 from reports.models import Report, ReportQuerySet
 from reports.selectors import ReportFilters, report_list
 

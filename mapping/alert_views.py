@@ -1,4 +1,4 @@
-"""Area alerts (email, Atom) and the web form for residents' comments (rate-limited)."""
+"""Residents' web pages for area alerts (email, Atom) and comments (rate-limited)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.ratelimit import rate_limited
-from alerts.forms import CommentForm, SubscribeForm
 from alerts.models import Subscription
 from alerts.services import subscription_confirm, subscription_create, subscription_delete
 from core.errors import DomainError
-from geodata.models import Area
+from geodata.selectors import local_government_get
+from mapping.alert_forms import CommentForm, SubscribeForm
 from mapping.views import public_report_or_404
 from reports.services_comments import comment_create
 
@@ -26,19 +26,17 @@ def subscribe(request):
         data = form.cleaned_data
         user = request.user if request.user.is_authenticated else None
         try:
-            if user is None and not data["consent"]:
-                raise DomainError("consent_required", _("Agree to the notice so we can keep your email address."), fields={"consent": [_("Required.")]})
             if rate_limited(request, scope="subscription", email=data["email"] or ""):
                 raise DomainError("rate_limited", _("Too many requests. Try again later."))
             government = None
             if data["kind"] == "area":
-                government = Area.objects.current().local_governments().filter(code=(data["local_government"] or "").strip()).first()
+                government = local_government_get(code=(data["local_government"] or "").strip())
                 if government is None:
                     raise DomainError("invalid_area", _("No local government has this code."), fields={"local_government": [_("Unknown code.")]})
             subscription = subscription_create(
                 user=user, email=data["email"] or "", local_government=government,
                 lon=data["lon"] if government is None else None, lat=data["lat"] if government is None else None,
-                radius_m=data["radius"] if government is None else None,
+                radius_m=data["radius"] if government is None else None, consent=bool(data["consent"]),
             )
         except DomainError as exc:
             for field, errors in exc.fields.items():

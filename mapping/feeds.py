@@ -12,6 +12,7 @@ from alerts.selectors import feed_reports_in_area, feed_reports_near
 from alerts.services import validate_radius
 from core.errors import DomainError
 from geodata.models import Area
+from geodata.selectors import local_government_get
 from reports.models import Report
 from reports.services import validate_coordinates
 
@@ -46,7 +47,7 @@ class ReportFeed(Feed):
 
 class AreaFeed(ReportFeed):
     def get_object(self, request, code: str) -> Area:
-        area = Area.objects.current().filter(code=code, is_local_government=True).first()
+        area = local_government_get(code=code)
         if area is None:
             raise Http404(_("No local government has this code."))
         return area

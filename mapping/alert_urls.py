@@ -1,6 +1,7 @@
 from django.urls import path
 
-from alerts import feeds, views
+from mapping import alert_views as views
+from mapping import feeds
 
 app_name = "alerts"
 
