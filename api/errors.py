@@ -1,20 +1,12 @@
-"""One error shape for the REST API: {"error": {"code": "...", "message": "...", "fields": {...}}}."""
+"""REST rendering of errors: the envelope of core.errors.error_body for DomainError and DRF's own errors."""
 
 from __future__ import annotations
 
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class ApiError(exceptions.APIException):
-    """A client error with a machine-readable code, e.g. outside_service_area."""
-
-    def __init__(self, code: str, message: str, http_status: int = status.HTTP_400_BAD_REQUEST, fields: dict | None = None):
-        super().__init__(detail=message, code=code)
-        self.status_code = http_status
-        self.error_code = code
-        self.fields = fields
+from core.errors import DomainError, error_body
 
 
 def _flatten(detail) -> str:
@@ -26,14 +18,12 @@ def _flatten(detail) -> str:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc), status=exc.http_status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ApiError):
-        body = {"code": exc.error_code, "message": str(exc.detail)}
-        if exc.fields:
-            body["fields"] = exc.fields
-    elif isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ValidationError):
         body = {"code": "invalid", "message": _flatten(exc.detail)}
         if isinstance(exc.detail, dict):
             body["fields"] = exc.detail

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from core.parsing import json_depth_ok, parse_json
 
 # --- categories ---------------------------------------------------------------------------
 
@@ -56,10 +56,10 @@ class AnswersField(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:
-                data = json.loads(data) if data.strip() else {}
+                data = parse_json(data) if data.strip() else {}
             except ValueError:
                 self.fail("invalid")
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not json_depth_ok(data):
             self.fail("invalid")
         return data
 

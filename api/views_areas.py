@@ -9,7 +9,6 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import ApiError
 from api.serializers import (
     AreaDetailInputSerializer,
     AreaListInputSerializer,
@@ -18,7 +17,8 @@ from api.serializers import (
     LookupInputSerializer,
     LookupOutputSerializer,
 )
-from geodata.selectors import area_get, area_list, route_point
+from core.errors import DomainError, ErrorCode, error_body
+from geodata.selectors import area_geojson_sql, area_get, area_list, route_point
 
 INVALID = OpenApiResponse(ErrorResponseSerializer, description=_lazy("Missing or invalid parameter"))
 NOT_FOUND = OpenApiResponse(ErrorResponseSerializer, description=_lazy("No such area"))
@@ -30,7 +30,7 @@ def validated(serializer_class, data):
     serializer = serializer_class(data=data)
     if not serializer.is_valid():
         first_field, messages = next(iter(serializer.errors.items()))
-        raise ApiError("invalid_parameter", f"{first_field}: {messages[0]}", fields=serializer.errors)
+        raise DomainError(ErrorCode.INVALID_PARAMETER, f"{first_field}: {messages[0]}", fields=serializer.errors)
     return serializer.validated_data
 
 
@@ -45,15 +45,15 @@ class AreaLookupApi(APIView):
     def get(self, request):
         missing = [name for name in ("lat", "lon") if name not in request.query_params]
         if missing:
-            raise ApiError("missing_parameter", _("Give both lat and lon (WGS84 decimal degrees)."))
+            raise DomainError(ErrorCode.MISSING_PARAMETER, _("Give both lat and lon (WGS84 decimal degrees)."))
         point = validated(LookupInputSerializer, request.query_params)
         route = route_point(lon=point["lon"], lat=point["lat"])
         if route is None:
-            raise ApiError(
-                "outside_service_area",
-                _("This point is outside the service area: it lies in no Korean local government."),
-                http_status=status.HTTP_404_NOT_FOUND,
+            # A lookup that finds nothing is a 404 here; filing a report there is a 400 (a bad request).
+            outside = DomainError(
+                ErrorCode.OUTSIDE_SERVICE_AREA, _("This point is outside the service area: it lies in no Korean local government.")
             )
+            return Response(error_body(outside), status=status.HTTP_404_NOT_FOUND)
         return Response(
             LookupOutputSerializer(
                 {
@@ -113,16 +113,10 @@ class AreaDetailApi(APIView):
         options = validated(AreaDetailInputSerializer, request.query_params)
         area = area_get(code=code)
         if area is None:
-            raise ApiError("not_found", _("No area with code %(code)s.") % {"code": code}, status.HTTP_404_NOT_FOUND)
+            raise DomainError(ErrorCode.NOT_FOUND, _("No area with code %(code)s.") % {"code": code})
         tolerance = options.get("simplify") or 0
         with connection.cursor() as cursor:
-            # GeoJSON is built by PostGIS; RFC 7946 wants counter-clockwise exteriors and 6 decimals.
-            # Simplifying a one-part MultiPolygon yields a Polygon: keep the type stable.
-            cursor.execute(
-                "SELECT ST_AsGeoJSON(ST_ForcePolygonCCW(CASE WHEN %s > 0 THEN ST_Multi(ST_SimplifyPreserveTopology(geom, %s))"
-                " ELSE geom END), 6) FROM geodata_area WHERE id = %s",
-                [tolerance, tolerance, area.pk],
-            )
+            cursor.execute(f"SELECT {area_geojson_sql('geom', tolerance)} FROM geodata_area WHERE id = %s", [area.pk])
             geometry = json.loads(cursor.fetchone()[0])
         return Response(
             {"type": "Feature", "id": area.code, "properties": AreaOutputSerializer(area).data, "geometry": geometry}

@@ -9,13 +9,13 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import ApiError
+from api.parsers import JSONParser
 from api.serializers import ErrorResponseSerializer
 from api.serializers_reports import (
     CategoryOutputSerializer,
@@ -32,10 +32,17 @@ from api.serializers_reports import (
 )
 from clients.authentication import ApiKeyAuthentication, ApiKeyRateThrottle, ReadOrSubmitKey
 from clients.idempotency import run_idempotent
-from clients.services import IdempotencyConflict
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
+from core.parsing import parse_id
 from reports.models import Category, Channel, Question
-from reports.selectors import category_list, report_filters_parse, report_get_public, report_list, report_with_details
+from reports.selectors import (
+    category_get_active,
+    category_list,
+    report_filters_parse,
+    report_get_public,
+    report_list,
+    report_with_details,
+)
 from reports.services import report_create, report_support
 from reports.services_comments import comment_create, comment_list_public
 
@@ -77,17 +84,14 @@ class KeyedApiView(APIView):
     throttle_classes = [ApiKeyRateThrottle]
 
 
-def report_error_to_api(exc: DomainError) -> ApiError:
-    return ApiError(exc.code, exc.message, fields=exc.fields or None)
-
-
 REPORT_ID = OpenApiParameter("report_id", int, OpenApiParameter.PATH, description="the report id (Open311 service_request_id)")
 
 
 def get_public_report(report_id: str):
-    report = report_get_public(report_id=int(report_id)) if report_id.isdigit() and len(report_id) < 19 else None
+    report_pk = parse_id(report_id)
+    report = report_get_public(report_id=report_pk) if report_pk is not None else None
     if report is None:
-        raise ApiError("not_found", _("No report %(id)s.") % {"id": report_id}, status.HTTP_404_NOT_FOUND)
+        raise DomainError(ErrorCode.NOT_FOUND, _("No report %(id)s.") % {"id": report_id})
     return report
 
 
@@ -113,10 +117,7 @@ class ReportListCreateApi(KeyedApiView):
         responses={200: ReportPageOutputSerializer, **errors(400, 401, 404, 429)},
     )
     def get(self, request):
-        try:
-            filters = report_filters_parse(request.query_params)
-        except DomainError as exc:
-            raise report_error_to_api(exc) from exc
+        filters = report_filters_parse(request.query_params)
         validated(ReportListInputSerializer, {k: v for k, v in request.query_params.items() if k == "page_size"})
         paginator = ReportPagination()
         page = paginator.paginate_queryset(report_with_details(report_list(filters=filters)), request, view=self)
@@ -136,27 +137,21 @@ class ReportListCreateApi(KeyedApiView):
         client = request.auth.client
 
         def create() -> HttpResponse:
-            category = Category.objects.filter(code=data["category"], is_active=True).prefetch_related("questions").first()
+            category = category_get_active(code=data["category"])
             if category is None:
-                raise ApiError("unknown_category", _("No active category %(code)s.") % {"code": data["category"]},
-                               fields={"category": [_("Unknown category.")]})
-            try:
-                report = report_create(
-                    category=category, lon=data["lon"], lat=data["lat"], description=data["description"],
-                    answers=data["answers"], photos=photos, reporter_email=data["email"], reporter_name=data["name"],
-                    reporter_phone=data["phone"], show_name=data["show_name"], media_url=data["media_url"],
-                    device_id=data["device_id"], account_id=data["account_id"], channel=Channel.API, api_client=client,
-                )
-            except DomainError as exc:
-                raise report_error_to_api(exc) from exc
+                raise DomainError(ErrorCode.UNKNOWN_CATEGORY, _("No active category %(code)s.") % {"code": data["category"]},
+                                  fields={"category": [_("Unknown category.")]})
+            report = report_create(
+                category=category, lon=data["lon"], lat=data["lat"], description=data["description"],
+                answers=data["answers"], photos=photos, reporter_email=data["email"], reporter_name=data["name"],
+                reporter_phone=data["phone"], show_name=data["show_name"], media_url=data["media_url"],
+                device_id=data["device_id"], account_id=data["account_id"], channel=Channel.API, api_client=client,
+            )
             report = report_with_details(report_list()).get(pk=report.pk)
             body = ReportCreatedOutputSerializer(report, context={"request": request}).data
             return HttpResponse(JSONRenderer().render(body), status=201, content_type="application/json")
 
-        try:
-            return run_idempotent(request=request, client=client, payload=payload, handler=create)
-        except IdempotencyConflict as exc:
-            raise ApiError(exc.code, exc.message, exc.http_status) from exc
+        return run_idempotent(request=request, client=client, payload=payload, handler=create)
 
     @staticmethod
     def _payload(request) -> dict:
@@ -164,7 +159,7 @@ class ReportListCreateApi(KeyedApiView):
         if hasattr(request.data, "dict"):
             return {key: value for key, value in request.data.dict().items() if key != "photos"}
         if not isinstance(request.data, dict):
-            raise ApiError("invalid", _("The body must be a JSON object."))
+            raise DomainError(ErrorCode.INVALID, _("The body must be a JSON object."))
         return request.data
 
 
@@ -192,7 +187,7 @@ class CategoryDetailApi(KeyedApiView):
             .first()
         )
         if category is None:
-            raise ApiError("not_found", _("No category %(code)s.") % {"code": code}, status.HTTP_404_NOT_FOUND)
+            raise DomainError(ErrorCode.NOT_FOUND, _("No category %(code)s.") % {"code": code})
         return Response(CategoryOutputSerializer(category).data)
 
 
@@ -211,12 +206,9 @@ class ReportCommentsApi(KeyedApiView):
     def post(self, request, report_id: str):
         report = get_public_report(report_id)
         data = validated(CommentCreateInputSerializer, request.data)
-        try:
-            comment = comment_create(
-                report=report, text=data["text"], author_email=data["email"], author_name=data["name"], show_name=data["show_name"]
-            )
-        except DomainError as exc:
-            raise report_error_to_api(exc) from exc
+        comment = comment_create(
+            report=report, text=data["text"], author_email=data["email"], author_name=data["name"], show_name=data["show_name"]
+        )
         return Response(CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -230,9 +222,6 @@ class ReportSupportApi(KeyedApiView):
     def post(self, request, report_id: str):
         report = get_public_report(report_id)
         data = validated(SupportCreateInputSerializer, request.data)
-        try:
-            added = report_support(report=report, email=data["email"])
-        except DomainError as exc:
-            raise report_error_to_api(exc) from exc
+        added = report_support(report=report, email=data["email"])
         body = SupportOutputSerializer({"supported": added, "support_count": report.support_count}).data
         return Response(body, status=status.HTTP_201_CREATED if added else status.HTTP_200_OK)

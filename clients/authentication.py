@@ -10,7 +10,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.throttling import BaseThrottle
 
 from clients.models import ApiKey, Scope
-from clients.services import ApiKeyError, api_key_authenticate, api_key_rate_limit_hit
+from clients.services import api_key_authenticate, api_key_rate_limit_hit
+from core.errors import DomainError
 
 
 def raw_key_from_headers(request) -> str | None:
@@ -32,8 +33,8 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         try:
             key = api_key_authenticate(raw_key=raw_key)
-        except ApiKeyError as exc:
-            raise exceptions.AuthenticationFailed(detail=exc.message, code=exc.code) from exc
+        except DomainError as exc:
+            raise exceptions.AuthenticationFailed(detail=exc.message, code=str(exc.code)) from exc
         return AnonymousUser(), key
 
     def authenticate_header(self, request) -> str:

@@ -34,7 +34,7 @@ def run_idempotent(
 ) -> HttpResponse:
     """Run `handler` once per (client, Idempotency-Key); retries get the first response back.
 
-    Raises clients.services.IdempotencyConflict (409/422/400) for each channel to render.
+    Raises DomainError (invalid_idempotency_key, idempotency_in_progress, idempotency_key_reused) for each channel to render.
     Only successful responses are kept: a failed request leaves the key free for a corrected retry.
     """
     key = request.headers.get(HEADER)

@@ -13,19 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import ApiClient, ApiKey, IdempotencyRecord, Scope
+from core.errors import DomainError, ErrorCode
 from geodata.models import Area
 
 KEY_PREFIX = "dn_"
 LOCK_NOT_AVAILABLE = "55P03"
-
-
-class ApiKeyError(Exception):
-    """A key that cannot be used: missing, unknown, revoked, expired or lacking a scope."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def key_hash(raw_key: str) -> str:
@@ -80,19 +72,19 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
 
 
 def api_key_authenticate(*, raw_key: str, scope: str | None = None) -> ApiKey:
-    """The usable key for a plaintext, or ApiKeyError."""
+    """The usable key for a plaintext, or a DomainError (api_key_*)."""
     raw_key = (raw_key or "").strip()
     if not raw_key:
-        raise ApiKeyError("api_key_missing", _("An API key is required."))
+        raise DomainError("api_key_missing", _("An API key is required."))
     key = ApiKey.objects.select_related("client").filter(hashed_key=key_hash(raw_key)).first()
     if key is None:
-        raise ApiKeyError("api_key_invalid", _("This API key is not valid."))
+        raise DomainError("api_key_invalid", _("This API key is not valid."))
     if key.revoked_at is not None or not key.client.is_active:
-        raise ApiKeyError("api_key_revoked", _("This API key has been revoked."))
+        raise DomainError("api_key_revoked", _("This API key has been revoked."))
     if key.expires_at is not None and key.expires_at <= timezone.now():
-        raise ApiKeyError("api_key_expired", _("This API key has expired."))
+        raise DomainError("api_key_expired", _("This API key has expired."))
     if scope and not key.has_scope(scope):
-        raise ApiKeyError("api_key_scope", _("This API key may not do this (it needs the %(scope)s scope).") % {"scope": scope})
+        raise DomainError("api_key_scope", _("This API key may not do this (it needs the %(scope)s scope).") % {"scope": scope})
     return key
 
 
@@ -134,14 +126,6 @@ class IdempotencyClaim:
     replay: IdempotencyRecord | None = None
 
 
-class IdempotencyConflict(Exception):
-    def __init__(self, http_status: int, code: str, message: str):
-        super().__init__(message)
-        self.http_status = http_status
-        self.code = code
-        self.message = message
-
-
 def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> IdempotencyClaim:
     """Claim an Idempotency-Key. Must run inside the transaction that does the work.
 
@@ -153,7 +137,7 @@ def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> Idem
         raise RuntimeError("idempotency_claim must run inside transaction.atomic()")
     key = key.strip()
     if not key or len(key) > 255:
-        raise IdempotencyConflict(400, "invalid_idempotency_key", _("Idempotency-Key must be 1 to 255 characters."))
+        raise DomainError(ErrorCode.INVALID_IDEMPOTENCY_KEY, _("Idempotency-Key must be 1 to 255 characters."))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL lock_timeout = '20s'")
         try:
@@ -172,17 +156,17 @@ def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> Idem
             row = None
         except OperationalError as exc:
             if getattr(exc.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE:  # the first request is still running
-                raise IdempotencyConflict(409, "idempotency_in_progress", _("A request with this Idempotency-Key is still in progress.")) from exc
+                raise DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, _("A request with this Idempotency-Key is still in progress.")) from exc
             raise
     if row is not None:
         return IdempotencyClaim(record=IdempotencyRecord.objects.get(pk=row[0]))
     existing = IdempotencyRecord.objects.get(client=client, key=key)
     if existing.request_hash != request_hash:
-        raise IdempotencyConflict(
-            422, "idempotency_key_reused", _("This Idempotency-Key was already used with a different request.")
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED, _("This Idempotency-Key was already used with a different request.")
         )
     if existing.response_status is None:
-        raise IdempotencyConflict(409, "idempotency_in_progress", _("A request with this Idempotency-Key is still in progress."))
+        raise DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, _("A request with this Idempotency-Key is still in progress."))
     return IdempotencyClaim(replay=existing)
 
 

@@ -55,7 +55,16 @@ class ErrorCode(StrEnum):
     INVALID_STATUS = "invalid_status"
     INVALID_EMAIL = "invalid_email"
     UNKNOWN_FORMAT = "unknown_format"
+    INVALID_FORMAT = "invalid_format"
+    INVALID_ZOOM = "invalid_zoom"
+    MISSING_PHOTO = "missing_photo"
+    UNSUPPORTED_CONTENT_TYPE = "unsupported_content_type"
+    SERVICE_CODE_REQUIRED = "service_code_required"
+    INVALID_MEDIA_URL = "invalid_media_url"
     # Geography
+    LOCATION_REQUIRED = "location_required"
+    UNKNOWN_ADDRESS = "unknown_address"
+    AMBIGUOUS_ADDRESS = "ambiguous_address"
     OUTSIDE_SERVICE_AREA = "outside_service_area"
     OUTSIDE_JURISDICTION = "outside_jurisdiction"
     INVALID_AREA = "invalid_area"
@@ -93,7 +102,10 @@ class ErrorCode(StrEnum):
     API_KEY_REVOKED = "api_key_revoked"
     API_KEY_EXPIRED = "api_key_expired"
     API_KEY_SCOPE = "api_key_scope"
-    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    UNKNOWN_SERVICE = "unknown_service"
     RATE_LIMITED = "rate_limited"
     # Infrastructure
     SERVICE_UNAVAILABLE = "service_unavailable"
@@ -108,22 +120,20 @@ class ErrorCode(StrEnum):
 
 
 _KINDS: dict[ErrorCode, Kind] = {
-    ErrorCode.OUTSIDE_SERVICE_AREA: Kind.NOT_FOUND,
     ErrorCode.UNKNOWN_JURISDICTION: Kind.NOT_FOUND,
     ErrorCode.NOT_FOUND: Kind.NOT_FOUND,
     ErrorCode.UNKNOWN_REQUEST: Kind.NOT_FOUND,
     ErrorCode.UNKNOWN_TOKEN: Kind.NOT_FOUND,
     ErrorCode.UNKNOWN_FORMAT: Kind.NOT_FOUND,
-    ErrorCode.REPORT_CLOSED: Kind.CONFLICT,
-    ErrorCode.INVALID_TRANSITION: Kind.CONFLICT,
+    ErrorCode.UNKNOWN_SERVICE: Kind.NOT_FOUND,
     ErrorCode.PERMISSION_DENIED: Kind.FORBIDDEN,
-    ErrorCode.OUTSIDE_JURISDICTION: Kind.FORBIDDEN,
     ErrorCode.API_KEY_MISSING: Kind.UNAUTHENTICATED,
     ErrorCode.API_KEY_INVALID: Kind.UNAUTHENTICATED,
     ErrorCode.API_KEY_REVOKED: Kind.UNAUTHENTICATED,
     ErrorCode.API_KEY_EXPIRED: Kind.UNAUTHENTICATED,
     ErrorCode.API_KEY_SCOPE: Kind.FORBIDDEN,
-    ErrorCode.IDEMPOTENCY_CONFLICT: Kind.UNPROCESSABLE,
+    ErrorCode.IDEMPOTENCY_IN_PROGRESS: Kind.CONFLICT,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: Kind.UNPROCESSABLE,
     ErrorCode.RATE_LIMITED: Kind.RATE_LIMITED,
     ErrorCode.SERVICE_UNAVAILABLE: Kind.UNAVAILABLE,
 }
@@ -142,3 +152,18 @@ class DomainError(Exception):
     @property
     def http_status(self) -> int:
         return self.code.http_status
+
+
+def json_error_response(exc: DomainError, status: int | None = None):
+    """The envelope as a Django JsonResponse, for the JSON channels outside DRF."""
+    from django.http import JsonResponse
+
+    return JsonResponse(error_body(exc), status=status or exc.http_status, json_dumps_params={"ensure_ascii": False})
+
+
+def error_body(exc: DomainError) -> dict:
+    """The one JSON error envelope of every JSON channel (REST, exports, OGC, tiles, map data)."""
+    body: dict = {"code": str(exc.code), "message": exc.message}
+    if exc.fields:
+        body["fields"] = exc.fields
+    return {"error": body}

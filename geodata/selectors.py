@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils.translation import gettext as _
 
+from core.errors import DomainError, ErrorCode
 from geodata.models import Area, AreaQuerySet
 
 # One statement: the municipal unit and 읍면동 covering the point, through one probe of the
@@ -149,6 +152,30 @@ def route_point(*, lon: float, lat: float) -> Route | None:
     )
 
 
+def area_geojson_sql(column: str = "geom", simplify: float | None = None) -> str:
+    """SQL turning an area's polygon column into GeoJSON: the one way every channel does it.
+
+    RFC 7946 wants counter-clockwise exteriors and 6 decimals; simplifying (a tolerance in degrees)
+    keeps a MultiPolygon, since a simplified one-part MultiPolygon would become a Polygon.
+    """
+    geometry = f"ST_Multi(ST_SimplifyPreserveTopology({column}, {float(simplify)!r}))" if simplify else column
+    return f"ST_AsGeoJSON(ST_ForcePolygonCCW({geometry}), 6)"
+
+
+def radius_degrees(*, radius_m: float, lat: float) -> float:
+    """Degrees of longitude that span at least `radius_m` metres at latitude `lat`.
+
+    An index-friendly ST_DWithin box in SRID 4326 before the exact distance in metres: a degree of
+    longitude shrinks with the cosine of the latitude (clamped so polar points stay finite).
+    """
+    return radius_m / 111_320 / max(math.cos(math.radians(lat)), 0.1)
+
+
+def local_government_get(*, code: str) -> Area | None:
+    """The current local government with this KOSTAT code (a province or an autonomous municipality)."""
+    return Area.objects.current().local_governments().select_related("parent").filter(code=code).first()
+
+
 def area_list(*, level: str | None = None, parent_code: str | None = None, local_governments_only: bool = False) -> AreaQuerySet:
     areas = Area.objects.current().select_related("parent", "local_government").defer("geom")
     if level:
@@ -191,3 +218,24 @@ def submunicipal_search(*, query: str, limit: int = 10) -> list[dict]:
             {"code": code, "name": name, "name_en": name_en, "local_government": lg, "lon": round(x, 6), "lat": round(y, 6)}
             for code, name, name_en, lg, x, y in cursor.fetchall()
         ]
+
+
+def address_locate(*, address: str) -> tuple[float, float]:
+    """(lon, lat) of the 읍면동 named in an address such as "서울특별시 종로구 청운효자동".
+
+    Only 읍면동 names are known (no street geocoder): the last words are tried in turn, and a name
+    shared by several 읍면동 must be narrowed by its government's name in the address.
+    """
+    words = address.replace(",", " ").split()
+    for word in reversed(words[-4:]):
+        matches = [row for row in submunicipal_search(query=word, limit=50) if row["name"] == word]
+        narrowed = [row for row in matches if row["local_government"] and row["local_government"] in address]
+        if len(narrowed) == 1 or (len(matches) == 1 and not narrowed):
+            chosen = narrowed[0] if narrowed else matches[0]
+            return chosen["lon"], chosen["lat"]
+        if len(matches) > 1:
+            raise DomainError(
+                ErrorCode.AMBIGUOUS_ADDRESS,
+                _("Several 읍면동 are called %(name)s: add the city or district, or give lat and long.") % {"name": word},
+            )
+    raise DomainError(ErrorCode.UNKNOWN_ADDRESS, _("The address names no 읍면동 we know: give lat and long instead."))

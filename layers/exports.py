@@ -9,20 +9,17 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.errors import DomainError
+from core.errors import DomainError, json_error_response
 from layers import selectors
 from reports.selectors import report_filters_parse
 
 
 def error_response(code: str, message: str, status: int = 400, fields: dict | None = None) -> JsonResponse:
-    body = {"code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return JsonResponse({"error": body}, status=status, json_dumps_params={"ensure_ascii": False})
+    return json_error_response(DomainError(code, message, fields), status=status)
 
 
 def report_error_response(exc: DomainError) -> JsonResponse:
-    return error_response(exc.code, exc.message, fields=exc.fields)
+    return json_error_response(exc, status=400)
 
 
 def _stream(chunks, content_type: str, filename: str) -> StreamingHttpResponse:

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
+from core.parsing import parse_bbox, parse_datetime_param, parse_id
 from layers import selectors
 from layers.exports import error_response, report_error_response
 from layers.openapi import openapi_document
-from reports.selectors import parse_bbox, parse_datetime_param, report_filters_parse
+from reports.selectors import report_filters_parse
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -187,10 +188,7 @@ def _parse_items(collection_id: str, params) -> ItemQuery:
     if unknown:
         raise DomainError("unknown_parameter", _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)})
     raw_limit = params.get("limit") or str(DEFAULT_LIMIT)
-    try:
-        limit = int(raw_limit)
-    except ValueError:
-        limit = 0
+    limit = parse_id(raw_limit) or 0
     if limit < 1:
         raise DomainError("invalid_limit", _("limit must be a whole number from 1 to %(max)d.") % {"max": MAX_LIMIT})
     bbox = None
@@ -273,9 +271,9 @@ def _report_items(request: HttpRequest, query: ItemQuery) -> tuple[list[tuple], 
     filters = dataclasses.replace(filters, bbox=query.bbox, start=query.start, end=query.end)
     after = None
     if query.cursor is not None:
-        if not query.cursor.isdigit():
+        after = parse_id(query.cursor)
+        if after is None:
             raise DomainError("invalid_cursor", _("cursor must come from a next link."))
-        after = int(query.cursor)
     if after is None:
         return selectors.report_first_page(filters=filters, limit=query.limit + 1, cap=COUNT_CAP)
     features = selectors.report_feature_page(filters=filters, after_id=after, limit=query.limit + 1)
@@ -292,8 +290,8 @@ def item(request: HttpRequest, collection_id: str, fid: str) -> HttpResponse:
     if bad := _bad_format(request):
         return bad
     text = None
-    if collection_id == "reports" and fid.isdigit() and len(fid) < 19:
-        text = selectors.report_feature_get(report_id=int(fid))
+    if collection_id == "reports" and (report_id := parse_id(fid)) is not None:
+        text = selectors.report_feature_get(report_id=report_id)
     elif collection_id in COLLECTIONS and collection_id != "reports":
         rows = selectors.fetch_all(*selectors.area_rows_sql(kind=collection_id, code=fid))
         text = rows[0][1] if rows else None

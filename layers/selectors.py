@@ -19,6 +19,8 @@ from django.db.models.aggregates import Count
 from django.db.models.expressions import RawSQL
 
 from geodata.models import Area, Level
+from geodata.selectors import area_geojson_sql
+from layers.cells import add_cell_filters
 from reports.models import Status
 from reports.selectors import ReportFilters, report_list
 
@@ -247,9 +249,7 @@ def area_rows_sql(*, kind: str, bbox=None, after_code: str | None = None, code: 
         areas = areas[:limit]
     area_sql, params = areas.query.sql_with_params()
     params = list(params)
-    geometry = "ST_ForcePolygonCCW(a.shape)"
-    if simplify:
-        geometry = f"ST_ForcePolygonCCW(ST_SimplifyPreserveTopology(a.shape, {float(simplify)!r}))"
+    geometry = area_geojson_sql("a.shape", simplify)
     counts_cte, counts_join, counts_props = "", "", ""
     if with_counts is not None:
         counts_sql, counts_params = _counts_by_government_sql(with_counts)
@@ -266,7 +266,7 @@ def area_rows_sql(*, kind: str, bbox=None, after_code: str | None = None, code: 
         ) + ")"
     sql = f"""
         {counts_cte}
-        SELECT a.code, '{{"type":"Feature","id":' || to_json(a.code)::text || ',"geometry":' || ST_AsGeoJSON({geometry}, 6)
+        SELECT a.code, '{{"type":"Feature","id":' || to_json(a.code)::text || ,"geometry":' || {geometry}
                || ',"properties":' || json_build_object('code', a.code, 'name', a.name, 'name_en', a.name_en,
                                                         'level', a.level{counts_props})::text || '}}'
         FROM ({area_sql}) a {counts_join}
@@ -320,7 +320,6 @@ TILE_BUFFER = 64
 # each tile as a 16x16 grid of cells: never a million points.
 POINT_MIN_ZOOM = 13
 CELL_SHIFT = 4  # cells of a tile at zoom z are the tiles of zoom z + 4
-CELL_MAX_ZOOM = 16  # = POINT_MIN_ZOOM - 1 + CELL_SHIFT, the finest level stored
 MAX_POINTS_PER_TILE = 20000
 
 
@@ -340,22 +339,12 @@ def tile_bounds_4326(z: int, x: int, y: int, margin: float = 0.0) -> tuple[float
     )
 
 
-def _add_cell_filters(where: list[str], params: list, category_ids: list[int] | None, statuses: tuple[str, ...]) -> None:
-    """The category and status filters, in the cell table's own columns."""
-    if category_ids is not None:
-        where.append("category_id = ANY(%s)")
-        params.append(category_ids)
-    if statuses:
-        where.append("status = ANY(%s)")
-        params.append(list(statuses))
-
-
 def report_cell_tile(*, z: int, x: int, y: int, category_ids: list[int] | None, statuses: tuple[str, ...]) -> bytes:
     """Counts per 1/16-tile cell from layers_reportcell, as points at the cells' centres."""
     level = z + CELL_SHIFT
     cell = TILE_EXTENT // (1 << CELL_SHIFT)
     where, params = ["z = %s", "x BETWEEN %s AND %s", "y BETWEEN %s AND %s"], [level, x << CELL_SHIFT, ((x + 1) << CELL_SHIFT) - 1, y << CELL_SHIFT, ((y + 1) << CELL_SHIFT) - 1]
-    _add_cell_filters(where, params, category_ids, statuses)
+    add_cell_filters(where, params, category_ids, statuses)
     sql = f"""
         SELECT ST_AsMVT(q, 'reports', {TILE_EXTENT}, 'geom') FROM (
             SELECT ST_MakePoint((x - %s + 0.5) * {cell}, (y - %s + 0.5) * {cell}) AS geom, sum(count)::int AS count,
@@ -365,40 +354,6 @@ def report_cell_tile(*, z: int, x: int, y: int, category_ids: list[int] | None, 
         ) q
     """
     return _tile_bytes(sql, [x << CELL_SHIFT, y << CELL_SHIFT, *params])
-
-
-def category_ids_for(codes: tuple[str, ...] | list[str]) -> list[int] | None:
-    """The ids behind category codes (a filter on the cells), or None for every category."""
-    from reports.models import Category
-
-    if not codes:
-        return None
-    return list(Category.objects.filter(code__in=codes).values_list("id", flat=True))
-
-
-def report_cell_centroids(*, level: int, bbox: tuple[float, float, float, float], category_ids: list[int] | None,
-                          statuses: tuple[str, ...]) -> list[tuple[int, float, float]]:
-    """(count, lon, lat) per grid cell of `level` touching `bbox`, read from layers_reportcell.
-
-    The point is the centroid of the cell's reports (kept as sums by the triggers): a lookup of
-    a few hundred index rows, whatever the number of reports in view.
-    """
-    shift = CELL_MAX_ZOOM - level
-    min_lon, min_lat, max_lon, max_lat = bbox
-    where = [
-        "z = %s",
-        "x BETWEEN layers_cell_x(%s) >> %s AND layers_cell_x(%s) >> %s",
-        # Tile rows count southwards: the north edge has the smaller y.
-        "y BETWEEN layers_cell_y(%s) >> %s AND layers_cell_y(%s) >> %s",
-    ]
-    params: list = [level, min_lon, shift, max_lon, shift, min(max_lat, 85.05), shift, max(min_lat, -85.05), shift]
-    _add_cell_filters(where, params, category_ids, statuses)
-    sql = f"""
-        SELECT sum(count)::int, sum(lon_sum) / sum(count), sum(lat_sum) / sum(count)
-        FROM layers_reportcell WHERE {' AND '.join(where)}
-        GROUP BY x, y HAVING sum(count) > 0
-    """
-    return fetch_all(sql, params)
 
 
 def report_point_tile(*, z: int, x: int, y: int, filters: ReportFilters) -> bytes:

@@ -6,7 +6,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,15 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.ratelimit import rate_limited
-from alerts.forms import CommentForm
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode, json_error_response
+from core.parsing import parse_int
 from geodata.selectors import area_get, local_government_list, submunicipal_search
+from mapping.alert_forms import CommentForm
 from mapping.forms import ReopenForm, ReportForm, SupportForm, answer_field_name, answers_from_post
 from mapping.selectors import map_data, map_list
-from reports.models import OPEN_STATUSES, Category, Question, Report, Status
+from reports.models import Category, Question, Report, Status
 from reports.photos import PhotoError, photo_gps
 from reports.selectors import (
+    ReportFilters,
+    category_get_active,
     category_list,
+    report_counts,
     report_filters_parse,
     report_get_public,
     report_list,
@@ -44,7 +47,7 @@ def _language() -> str:
 
 
 def _json_error(code: str, message: str, status: int = 400, fields: dict | None = None) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "fields": fields or {}}}, status=status)
+    return json_error_response(DomainError(code, message, fields), status=status)
 
 
 def about(request):
@@ -75,11 +78,9 @@ def map_reports(request):
     """Reports in a map view: grid counts when zoomed out, points when zoomed in, and the list."""
     try:
         filters = report_filters_parse(request.GET)
-        zoom = int(request.GET.get("zoom", "7"))
+        zoom = parse_int("zoom", request.GET.get("zoom", "7"), minimum=-1000, maximum=1000)
     except DomainError as exc:
         return _json_error(exc.code, exc.message, fields=exc.fields)
-    except ValueError:
-        return _json_error("invalid_zoom", _("zoom must be a whole number."))
     zoom = max(0, min(zoom, 22))
     data = map_data(filters=filters, zoom=zoom)
     language = _language()
@@ -124,7 +125,7 @@ def nearby(request):
         lon, lat = validate_coordinates(request.GET.get("lon"), request.GET.get("lat"))
     except DomainError as exc:
         return _json_error(exc.code, exc.message)
-    category = Category.objects.filter(code=request.GET.get("category", ""), is_active=True).first()
+    category = category_get_active(code=request.GET.get("category", ""), with_questions=False)
     language = _language()
     reports = report_nearby_open(lon=lon, lat=lat, category=category)
     return JsonResponse({"results": [
@@ -218,6 +219,8 @@ def report_new(request):
     answer_errors: dict[str, list[str]] = {}
     photo_errors: list[str] = []
     chosen_category = ""
+    # The machine-readable error, as the APIs give it (the page shows the messages).
+    error_code, error_fields = "", []
     if request.method == "POST":
         token = request.POST.get("form_token", "")
         done = request.session.get(DONE_TOKENS, {})
@@ -247,6 +250,7 @@ def report_new(request):
                     show_name=form.cleaned_data["show_name"],
                 )
             except DomainError as exc:
+                error_code, error_fields = str(exc.code), sorted(exc.fields)
                 form.add_error(None, exc.message)
                 for field, field_messages in exc.fields.items():
                     if field.startswith("answers."):
@@ -262,6 +266,8 @@ def report_new(request):
             else:
                 _finish_token(request, token, report)
                 return _after_submit(report.pk)
+        if form.errors and not error_code:
+            error_code, error_fields = str(ErrorCode.INVALID), sorted(name for name in form.errors if name != "__all__")
         if token is None:
             token = _new_token(request)
         form.data = form.data.copy()
@@ -283,6 +289,8 @@ def report_new(request):
         "question_groups": _question_groups(categories, language, post, answer_errors),
         "chosen_category": chosen_category,
         "photo_errors": photo_errors,
+        "error_code": error_code,
+        "error_fields": error_fields,
         "datatypes": Question.Datatype,
     }, status=400 if request.method == "POST" else 200)
 
@@ -409,12 +417,8 @@ def area_detail(request, code: str):
     area = area_get(code=code)
     if area is None or not area.is_local_government:
         raise Http404(_("No local government with this code."))
-    filters = report_filters_parse({"local_government": area.code})
-    reports = report_list(filters=filters)
-    counts = reports.counted().aggregate(
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now())),
-    )
+    reports = report_list(filters=ReportFilters(local_government=area.code))
+    counts = report_counts(reports=reports)
     page = Paginator(
         reports.select_related("category").order_by("-created_at", "-id"), 25
     ).get_page(request.GET.get("page"))

@@ -22,14 +22,16 @@ from django.views.decorators.http import require_http_methods
 
 from clients.idempotency import run_idempotent
 from clients.models import ApiKey, Scope
-from clients.services import ApiKeyError, IdempotencyConflict, api_key_authenticate, api_key_rate_limit_hit
-from core.errors import DomainError
+from clients.services import api_key_authenticate, api_key_rate_limit_hit
+from core.errors import DomainError, ErrorCode
+from core.parsing import parse_id, parse_int
 from geodata.models import Area
-from geodata.selectors import route_point, submunicipal_search
+from geodata.selectors import address_locate, local_government_get, route_point
 from open311.renderers import FORMATS, render, render_error
 from open311.serialization import SPECIFICATION, request_dict, service_definition_dict, service_dict, service_notice
-from reports.models import Category, Channel, Report, ReportEvent
+from reports.models import Channel, Report, ReportEvent
 from reports.selectors import (
+    category_get_active,
     category_list,
     parse_datetime_param,
     report_filters_parse,
@@ -44,12 +46,12 @@ CHANGESET = "2026-05-01T00:00:00+09:00"
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 
 
-class Open311Error(Exception):
-    def __init__(self, status: int, description: str, error_code: str = ""):
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.error_code = error_code
+# Open311 answers a key problem with 403 (GeoReport v2 names no 401).
+KEY_ERRORS = {ErrorCode.API_KEY_MISSING, ErrorCode.API_KEY_INVALID, ErrorCode.API_KEY_REVOKED, ErrorCode.API_KEY_EXPIRED}
+
+
+def open311_status(exc: DomainError) -> int:
+    return 403 if exc.code in KEY_ERRORS else exc.http_status
 
 
 def _param(source, name: str) -> str | None:
@@ -73,10 +75,12 @@ def open311_view(methods: tuple[str, ...] = ("GET",)):
                     _read_body(request)
                 request.api_key = _key(request)
                 return view(request, *args, fmt=fmt, **kwargs)
-            except Open311Error as exc:
-                return render_error(fmt, exc.status, exc.description, exc.error_code)
-            except IdempotencyConflict as exc:
-                return render_error(fmt, exc.http_status, exc.message, exc.code)
+            except DomainError as exc:
+                # Open311 errors carry one description: the field errors go into it.
+                description = exc.message + "".join(
+                    f" {field}: {' '.join(map(str, messages))}" for field, messages in exc.fields.items()
+                )
+                return render_error(fmt, open311_status(exc), description, str(exc.code))
             except RateLimited as exc:
                 response = render_error(fmt, 429, _("Too many requests for this API key; retry later."), "rate_limited")
                 response["Retry-After"] = str(exc.retry_after)
@@ -92,7 +96,7 @@ def _read_body(request: HttpRequest) -> None:
         request.POST  # noqa: B018 - parse now, so a broken body is a 400 here and not a 500 later
         request.FILES  # noqa: B018
     except (MultiPartParserError, SuspiciousOperation) as exc:
-        raise Open311Error(400, _("The request body could not be read (broken or too large)."), "invalid_body") from exc
+        raise DomainError("invalid_body", _("The request body could not be read (broken or too large).")) from exc
 
 
 class RateLimited(Exception):
@@ -105,10 +109,7 @@ def _key(request: HttpRequest) -> ApiKey | None:
     raw = raw or _param(request.GET, "api_key")
     if raw is None:
         return None
-    try:
-        key = api_key_authenticate(raw_key=raw)
-    except ApiKeyError as exc:
-        raise Open311Error(403, exc.message, exc.code) from exc
+    key = api_key_authenticate(raw_key=raw)
     limit = api_key_rate_limit_hit(key=key)
     if not limit.allowed:
         raise RateLimited(limit.retry_after)
@@ -119,9 +120,9 @@ def _jurisdiction(source) -> Area | None:
     code = _param(source, "jurisdiction_id")
     if code is None:
         return None
-    government = Area.objects.current().filter(code=code, is_local_government=True).first()
+    government = local_government_get(code=code)
     if government is None:
-        raise Open311Error(404, _("Unknown jurisdiction_id %(code)s: use a local government's KOSTAT code.") % {"code": code[:20]}, "unknown_jurisdiction")
+        raise DomainError("unknown_jurisdiction", _("Unknown jurisdiction_id %(code)s: use a local government's KOSTAT code.") % {"code": code[:20]})
     return government
 
 
@@ -132,7 +133,7 @@ def _float(source, name: str) -> float | None:
     try:
         return float(value)
     except ValueError as exc:
-        raise Open311Error(400, _("%(name)s must be a number in decimal degrees.") % {"name": name}, "invalid_location") from exc
+        raise DomainError("invalid_location", _("%(name)s must be a number in decimal degrees.") % {"name": name}) from exc
 
 
 # --- discovery and services ---------------------------------------------------------------
@@ -162,15 +163,12 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     government = _jurisdiction(request.GET)
     lat, lon = _float(request.GET, "lat"), _float(request.GET, "long")
     if (lat is None) != (lon is None):
-        raise Open311Error(400, _("Give both lat and long, or neither."), "invalid_location")
+        raise DomainError("invalid_location", _("Give both lat and long, or neither."))
     if lat is not None:
-        try:
-            lon, lat = validate_coordinates(lon, lat)
-        except DomainError as exc:
-            raise Open311Error(400, exc.message, exc.code) from exc
+        lon, lat = validate_coordinates(lon, lat)
         route = route_point(lon=lon, lat=lat)
         if route is None:
-            raise Open311Error(400, _("This location is outside the service area: pick a point in Korea."), "outside_service_area")
+            raise DomainError("outside_service_area", _("This location is outside the service area: pick a point in Korea."))
         categories = category_list(local_government_code=route.local_government.code, province_code=route.province.code)
     elif government is not None:
         province = government.code[:2]
@@ -183,9 +181,9 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
 @open311_view()
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     _jurisdiction(request.GET)
-    category = Category.objects.filter(code=service_code, is_active=True).prefetch_related("questions").first()
+    category = category_get_active(code=service_code)
     if category is None:
-        raise Open311Error(404, _("Unknown service_code %(code)s.") % {"code": service_code[:64]}, "unknown_service")
+        raise DomainError("unknown_service", _("Unknown service_code %(code)s.") % {"code": service_code[:64]})
     return render(service_definition_dict(category), fmt, root="service_definition")
 
 
@@ -219,9 +217,7 @@ def _positive_int(source, name: str, default: int, maximum: int) -> int:
     value = _param(source, name)
     if value is None:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
-        raise Open311Error(400, _("%(name)s must be a whole number from 1 to %(max)d.") % {"name": name, "max": maximum}, "invalid_parameter")
-    return int(value)
+    return parse_int(name, value, minimum=1, maximum=maximum)
 
 
 @open311_view(methods=("GET", "POST"))
@@ -234,43 +230,41 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     ids = _param(params, "service_request_id")
     if ids is not None:
         wanted = [item.strip() for item in ids.split(",") if item.strip()]
-        if not all(item.isdigit() and len(item) < 19 for item in wanted) or len(wanted) > MAX_RECORDS:
-            raise Open311Error(400, _("service_request_id must be a comma-separated list of request ids."), "invalid_parameter")
-        reports = report_list().filter(pk__in=[int(item) for item in wanted])
+        report_ids = [parse_id(item) for item in wanted]
+        if None in report_ids or len(wanted) > MAX_RECORDS:
+            raise DomainError("invalid_parameter", _("service_request_id must be a comma-separated list of request ids."))
+        reports = report_list().filter(pk__in=report_ids)
         return _request_list(_with_details(reports, extensions=extensions), request, fmt, extensions=extensions)
 
     status = _param(params, "status")
     if status is not None and any(item.strip() not in ("open", "closed") for item in status.split(",")):
-        raise Open311Error(400, _("status must be open, closed or open,closed."), "invalid_status")
-    try:
-        start = parse_datetime_param("start_date", params["start_date"]) if _param(params, "start_date") else None
-        end = parse_datetime_param("end_date", params["end_date"], end_of_day=True) if _param(params, "end_date") else None
-        if start is None and end is None:
-            end = timezone.now()
-        if start is None:
-            start = end - timedelta(days=MAX_DAYS)
-        if end is None:
-            end = start + timedelta(days=MAX_DAYS)
-        if end < start:
-            raise Open311Error(400, _("start_date must be before end_date."), "invalid_date")
-        if end - start > timedelta(days=MAX_DAYS, seconds=1):
-            raise Open311Error(400, _("start_date and end_date may be at most 90 days apart."), "date_range_too_long")
-        filters = report_filters_parse(
-            {
-                "category": _param(params, "service_code"),
-                "status": status,
-                "bbox": _param(params, "bbox"),
-                "local_government": government.code if government else None,
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-            }
-        )
-        reports = report_list(filters=filters)
-        for name, lookup in (("updated_after", "updated_at__gte"), ("updated_before", "updated_at__lte")):
-            if _param(params, name):
-                reports = reports.filter(**{lookup: parse_datetime_param(name, params[name])})
-    except DomainError as exc:
-        raise Open311Error(400, exc.message, exc.code) from exc
+        raise DomainError("invalid_status", _("status must be open, closed or open,closed."))
+    start = parse_datetime_param("start_date", params["start_date"]) if _param(params, "start_date") else None
+    end = parse_datetime_param("end_date", params["end_date"], end_of_day=True) if _param(params, "end_date") else None
+    if start is None and end is None:
+        end = timezone.now()
+    if start is None:
+        start = end - timedelta(days=MAX_DAYS)
+    if end is None:
+        end = start + timedelta(days=MAX_DAYS)
+    if end < start:
+        raise DomainError("invalid_date", _("start_date must be before end_date."))
+    if end - start > timedelta(days=MAX_DAYS, seconds=1):
+        raise DomainError("date_range_too_long", _("start_date and end_date may be at most 90 days apart."))
+    filters = report_filters_parse(
+        {
+            "category": _param(params, "service_code"),
+            "status": status,
+            "bbox": _param(params, "bbox"),
+            "local_government": government.code if government else None,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
+    )
+    reports = report_list(filters=filters)
+    for name, lookup in (("updated_after", "updated_at__gte"), ("updated_before", "updated_at__lte")):
+        if _param(params, name):
+            reports = reports.filter(**{lookup: parse_datetime_param(name, params[name])})
     page_size = _positive_int(params, "page_size", MAX_RECORDS, MAX_RECORDS)
     page_number = _positive_int(params, "page", 1, 1_000_000)
     paginator = Paginator(_with_details(reports, extensions=extensions), page_size, allow_empty_first_page=True)
@@ -287,10 +281,10 @@ def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> H
     _jurisdiction(request.GET)
     extensions = (_param(request.GET, "extensions") or "").lower() == "true"
     report = None
-    if service_request_id.isdigit() and len(service_request_id) < 19:
-        report = _with_details(report_list(), extensions=extensions).filter(pk=int(service_request_id)).first()
+    if (report_id := parse_id(service_request_id)) is not None:
+        report = _with_details(report_list(), extensions=extensions).filter(pk=report_id).first()
     if report is None:
-        raise Open311Error(404, _("No service request %(id)s.") % {"id": service_request_id[:20]}, "unknown_request")
+        raise DomainError("unknown_request", _("No service request %(id)s.") % {"id": service_request_id[:20]})
     return _request_list([report], request, fmt, extensions=extensions)
 
 
@@ -302,7 +296,7 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     except ValueError:
         report = None
     if report is None:
-        raise Open311Error(404, _("No service request has the token %(token)s.") % {"token": token[:40]}, "unknown_token")
+        raise DomainError("unknown_token", _("No service request has the token %(token)s.") % {"token": token[:40]})
     return render([{"service_request_id": str(report.pk), "token": str(report.token)}], fmt, root="service_requests")
 
 
@@ -324,35 +318,15 @@ def _attributes(form) -> dict:
 def _location(form) -> tuple[float, float]:
     lat, lon = _float(form, "lat"), _float(form, "long")
     if lat is not None and lon is not None:
-        try:
-            return validate_coordinates(lon, lat)
-        except DomainError as exc:
-            raise Open311Error(400, exc.message, exc.code) from exc
+        return validate_coordinates(lon, lat)
     if lat is not None or lon is not None:
-        raise Open311Error(400, _("Give both lat and long."), "invalid_location")
+        raise DomainError("invalid_location", _("Give both lat and long."))
     address = _param(form, "address_string")
     if address is None:
         if _param(form, "address_id"):
-            raise Open311Error(400, _("address_id is not supported here: give lat and long or address_string."), "invalid_location")
-        raise Open311Error(400, _("Give the location: lat and long, or address_string."), "location_required")
-    return _resolve_address(address)
-
-
-def _resolve_address(address: str) -> tuple[float, float]:
-    """The 읍면동 named in an address such as "서울특별시 종로구 청운효자동" (its name, and its government's if given)."""
-    words = address.replace(",", " ").split()
-    for word in reversed(words[-4:]):
-        matches = [row for row in submunicipal_search(query=word, limit=50) if row["name"] == word]
-        narrowed = [row for row in matches if row["local_government"] and row["local_government"] in address]
-        if len(narrowed) == 1 or (len(matches) == 1 and not narrowed):
-            chosen = narrowed[0] if narrowed else matches[0]
-            return chosen["lon"], chosen["lat"]
-        if len(matches) > 1:
-            raise Open311Error(
-                400, _("Several 읍면동 are called %(name)s: add the city or district, or give lat and long.") % {"name": word},
-                "ambiguous_address",
-            )
-    raise Open311Error(400, _("The address_string names no 읍면동 we know: give lat and long instead."), "unknown_address")
+            raise DomainError("invalid_location", _("address_id is not supported here: give lat and long or address_string."))
+        raise DomainError("location_required", _("Give the location: lat and long, or address_string."))
+    return address_locate(address=address)
 
 
 def _contact(form) -> dict:
@@ -361,7 +335,7 @@ def _contact(form) -> dict:
         try:
             validate_email(email)
         except ValidationError as exc:
-            raise Open311Error(400, _("email is not a valid email address."), "invalid_email") from exc
+            raise DomainError("invalid_email", _("email is not a valid email address.")) from exc
     media_url = _param(form, "media_url") or ""
     if media_url:
         try:
@@ -369,7 +343,7 @@ def _contact(form) -> dict:
                 raise ValidationError("too long")
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError as exc:
-            raise Open311Error(400, _("media_url must be an http(s) URL of at most 500 characters."), "invalid_media_url") from exc
+            raise DomainError("invalid_media_url", _("media_url must be an http(s) URL of at most 500 characters.")) from exc
     name = " ".join(part for part in (_param(form, "first_name"), _param(form, "last_name")) if part)
     return {
         "reporter_email": email,
@@ -384,32 +358,26 @@ def _contact(form) -> dict:
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     content_type = request.content_type or ""
     if content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise Open311Error(400, _("POST requests as application/x-www-form-urlencoded (or multipart/form-data with photos in media)."), "unsupported_content_type")
+        raise DomainError("unsupported_content_type", _("POST requests as application/x-www-form-urlencoded (or multipart/form-data with photos in media)."))
     form, files = request.POST, request.FILES
     key: ApiKey | None = request.api_key
     if key is None:
-        raise Open311Error(403, _("An API key is required."), "api_key_missing")
+        raise DomainError("api_key_missing", _("An API key is required."))
     if not key.has_scope(Scope.SUBMIT):
-        raise Open311Error(403, _("This API key may not submit (it needs the submit scope)."), "api_key_scope")
+        raise DomainError("api_key_scope", _("This API key may not submit (it needs the submit scope)."))
     government = _jurisdiction(form) or _jurisdiction(request.GET)
     code = _param(form, "service_code")
     if code is None:
-        raise Open311Error(400, _("service_code is required."), "service_code_required")
-    category = Category.objects.filter(code=code, is_active=True).prefetch_related("questions").first()
+        raise DomainError("service_code_required", _("service_code is required."))
+    category = category_get_active(code=code)
     if category is None:
-        raise Open311Error(404, _("Unknown service_code %(code)s.") % {"code": code[:64]}, "unknown_service")
+        raise DomainError("unknown_service", _("Unknown service_code %(code)s.") % {"code": code[:64]})
     payload = sorted((name, sorted(values)) for name, values in form.lists() if name != "api_key")
 
     def create() -> HttpResponse:
         lon, lat = _location(form)
-        try:
-            with transaction.atomic():
-                report = _create(lon, lat)
-        except DomainError as exc:
-            description = exc.message
-            if exc.fields:
-                description += " " + " ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in exc.fields.items())
-            raise Open311Error(400, description, exc.code) from exc
+        with transaction.atomic():
+            report = _create(lon, lat)
         data = [
             {
                 "service_request_id": str(report.pk),
@@ -424,11 +392,8 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         report = report_create(
             category=category, lon=lon, lat=lat, description=form.get("description", ""),
             answers=_attributes(form), photos=files.getlist("media"), channel=Channel.OPEN311,
-            api_client=key.client, **_contact(form),
+            api_client=key.client, jurisdiction=government, **_contact(form),
         )
-        if government is not None and report.local_government_id != government.pk:
-            # Raised inside the transaction, so the report is rolled back.
-            raise DomainError("outside_jurisdiction", _("This location is not in jurisdiction %(code)s.") % {"code": government.code})
         return report
 
     return run_idempotent(request=request, client=key.client, payload=payload, handler=create)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from reports.models import Category, Outcome, Question, Report, ReportEvent, Status
-from reports.services import report_change_status
+from reports.services import ADMIN_EDITABLE_FIELDS, report_change_status, report_edit
 
 
 class QuestionInline(admin.TabularInline):
@@ -92,7 +92,11 @@ class ReportAdmin(admin.ModelAdmin):
         "address", "location", "public_location", "answers", "reporter", "channel", "api_client", "confirmed_at",
         "support_count", "created_at", "updated_at", "acknowledged_at", "closed_at", "due_at", "is_sample",
     )
-    fields = readonly_fields[:11] + ("description", "reporter_email", "reporter_name", "reporter_phone", "show_name", "is_hidden") + readonly_fields[11:]
+    fields = readonly_fields[:11] + ADMIN_EDITABLE_FIELDS + readonly_fields[11:]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the service, so the audit trail keeps who changed what, and the original.
+        report_edit(report=obj, actor=request.user, changes={name: form.cleaned_data[name] for name in form.changed_data})
 
     def has_add_permission(self, request) -> bool:
         # Reports are filed through report_create (the web form or the APIs), never here.

@@ -112,6 +112,11 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
 
 
+def overdue_q(now=None) -> Q:
+    """Overdue: still open after its due time. The one definition; Report.is_overdue is its in-memory twin."""
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
 class ReportQuerySet(models.QuerySet):
     def public(self) -> ReportQuerySet:
         """Shown to everyone: confirmed by the reporter and not hidden by a moderator."""
@@ -121,7 +126,7 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now=None) -> ReportQuerySet:
-        return self.open().filter(due_at__lt=now or timezone.now())
+        return self.filter(overdue_q(now))
 
     def counted(self) -> ReportQuerySet:
         """What statistics and scorecards count: no sample reports."""
@@ -201,7 +206,7 @@ class Report(models.Model):
         return "open" if self.is_open else "closed"
 
     @property
-    def is_overdue(self) -> bool:
+    def is_overdue(self) -> bool:  # overdue_q, for a report already in memory
         return self.is_open and self.due_at < timezone.now()
 
     @property

@@ -4,21 +4,21 @@ REST list, Open311, exports, OGC API and tiles agree on what a filter means.
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Prefetch, Q
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from reports.models import OPEN_STATUSES, Category, Report, ReportEvent, ReportPhoto, ReportQuerySet, Status
+from core.parsing import parse_bbox, parse_datetime_param
+from geodata.selectors import radius_degrees
+from reports.models import OPEN_STATUSES, Category, Report, ReportEvent, ReportPhoto, ReportQuerySet, Status, overdue_q
 
 OPEN311_STATUS = {"open": list(OPEN_STATUSES), "closed": [Status.CLOSED]}
 
@@ -36,35 +36,6 @@ class ReportFilters:
 
 def _comma_list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
-
-
-def parse_bbox(value: str) -> tuple[float, float, float, float]:
-    """minLon,minLat,maxLon,maxLat in WGS84."""
-    parts = value.split(",")
-    try:
-        numbers = tuple(float(part) for part in parts)
-    except ValueError:
-        numbers = ()
-    if len(numbers) != 4:
-        raise DomainError("invalid_bbox", _("bbox must be four numbers: minLon,minLat,maxLon,maxLat."))
-    min_lon, min_lat, max_lon, max_lat = numbers
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise DomainError("invalid_bbox", _("bbox must be minLon,minLat,maxLon,maxLat within -180..180 and -90..90, min before max."))
-    return numbers  # type: ignore[return-value]
-
-
-def parse_datetime_param(name: str, value: str, *, end_of_day: bool = False) -> datetime:
-    # A bare date first: parse_datetime would read "2026-05-01" as midnight and lose end_of_day.
-    try:
-        day = parse_date(value) if len(value) <= 10 else None
-        parsed = datetime.combine(day, time.max if end_of_day else time.min) if day else parse_datetime(value)
-    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
-        parsed = None
-    if parsed is None:
-        raise DomainError("invalid_date", _("%(name)s must be a date (2026-05-01) or an ISO 8601 date-time.") % {"name": name})
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
 
 
 def report_filters_parse(params) -> ReportFilters:
@@ -87,7 +58,7 @@ def report_filters_parse(params) -> ReportFilters:
     if start and end and start > end:
         raise DomainError("invalid_date", _("start must be before end."))
     government = params.get("local_government") or None
-    if government is not None and not government.isdigit():
+    if government is not None and not re.fullmatch(r"[0-9]{2,10}", government):
         raise DomainError("invalid_local_government", _("local_government must be a KOSTAT code such as 11010."))
     return ReportFilters(
         bbox=bbox,
@@ -140,13 +111,24 @@ def report_nearby_open(*, lon: float, lat: float, category: Category | None = No
     point = Point(lon, lat, srid=4326)
     radius = radius_m or settings.DUPLICATE_RADIUS_METERS
     # An index-friendly box in degrees first (wide enough at Korean latitudes), then the exact metres.
-    degrees = radius / 111_320 / max(math.cos(math.radians(lat)), 0.1)
+    degrees = radius_degrees(radius_m=radius, lat=lat)
     reports = Report.objects.public().open().filter(
         public_location__dwithin=(point, degrees), public_location__distance_lte=(point, D(m=radius))
     )
     if category is not None:
         reports = reports.filter(category=category)
     return reports.select_related("category").annotate(distance=Distance("public_location", point)).order_by("distance")[:limit]
+
+
+def report_counts(*, reports: ReportQuerySet) -> dict[str, int]:
+    """Open and overdue counts of some reports, sample reports never counted."""
+    return reports.counted().aggregate(open=Count("id", filter=Q(status__in=OPEN_STATUSES)), overdue=Count("id", filter=overdue_q()))
+
+
+def category_get_active(*, code: str, with_questions: bool = True) -> Category | None:
+    """The active category with this code (an Open311 service_code), with its questions unless told not to."""
+    categories = Category.objects.filter(code=code, is_active=True).select_related("local_government")
+    return (categories.prefetch_related("questions") if with_questions else categories).first()
 
 
 def category_list(*, local_government_code: str | None = None, province_code: str | None = None) -> list[Category]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.events import send_on_commit
 from geodata.models import Area
 from geodata.selectors import route_point
@@ -85,10 +85,13 @@ def report_create(
     account_id: str = "",
     is_sample: bool = False,
     created_at=None,
+    jurisdiction: Area | None = None,
 ) -> Report:
     """File a report: validate, route by its point, store with its photos and first timeline entry.
 
-    Raises DomainError (nothing saved) for any client mistake.
+    `jurisdiction`, when given (Open311's jurisdiction_id), is the government the client expects:
+    a point routed elsewhere is refused before anything is stored. Raises DomainError (nothing
+    saved) for any client mistake.
     """
     errors: dict[str, list[str]] = {}
     lon, lat = validate_coordinates(lon, lat)
@@ -119,6 +122,11 @@ def report_create(
     if route is None:
         raise DomainError("outside_service_area", _("This location is outside the service area: pick a point in Korea."))
     government_id = _responsible_government_id(category, route)
+    if jurisdiction is not None and government_id != jurisdiction.pk:
+        raise DomainError(
+            ErrorCode.OUTSIDE_JURISDICTION,
+            _("This location is not in jurisdiction %(code)s.") % {"code": jurisdiction.code},
+        )
 
     now = created_at or timezone.now()
     point = Point(lon, lat, srid=4326)
@@ -307,3 +315,27 @@ def report_support(*, report: Report, user=None, email: str = "") -> bool:
         return False
     report.refresh_from_db(fields=["support_count"])
     return True
+
+
+# What an administrator may correct by hand; everything else changes only through the workflow.
+ADMIN_EDITABLE_FIELDS = ("description", "reporter_email", "reporter_name", "reporter_phone", "show_name", "is_hidden")
+
+
+def report_edit(*, report: Report, actor, changes: dict, reason: str = "") -> ReportEvent | None:
+    """Correct a report's editable fields, keeping the originals in a private timeline entry."""
+    unknown = set(changes) - set(ADMIN_EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(ErrorCode.INVALID, _("These fields cannot be edited: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        original = {name: getattr(current, name) for name in changes if getattr(current, name) != changes[name]}
+        if not original:
+            return None
+        for name in original:
+            setattr(current, name, changes[name])
+        current.updated_at = timezone.now()
+        current.save(update_fields=[*original, "updated_at"])
+        return ReportEvent.objects.create(
+            report=current, kind=ReportEvent.Kind.MODERATED, reason=clean_text(reason), actor=actor,
+            actor_label=_("Administrator"), is_public=False, data={"edited": sorted(original), "original": original},
+        )

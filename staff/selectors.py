@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from geodata.models import Area
-from reports.models import OPEN_STATUSES, Report
+from reports.models import OPEN_STATUSES, Report, overdue_q
 from reports.selectors import ReportFilters, report_list
 from staff.models import Department, StaffRole
 
@@ -62,7 +62,7 @@ def staff_report_queue(*, user, governments: list[Area], filters: ReportFilters,
     now = timezone.now()
     reports = reports.annotate(
         overdue_rank=Case(
-            When(status__in=OPEN_STATUSES, due_at__lt=now, then=Value(0)),
+            When(overdue_q(now), then=Value(0)),
             When(status__in=OPEN_STATUSES, then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),

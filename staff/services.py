@@ -56,11 +56,12 @@ def staff_reopen(*, report: Report, actor, reason: str) -> ReportEvent:
 def staff_reroute(*, report: Report, actor, to_government: Area, reason: str) -> ReportEvent:
     """Pass a report to another government; from then on only that government's staff work it."""
     _require(actor, report, WORK_ROLES)
-    event = report_services.report_reroute(
-        report=report, to_government=to_government, actor=actor, actor_label=_government_label(report), reason=reason
-    )
-    # The old government's assignment means nothing to the new one.
-    ReportAssignment.objects.filter(report=report).delete()
+    with transaction.atomic():  # one step: never a re-routed report still assigned inside the old government
+        event = report_services.report_reroute(
+            report=report, to_government=to_government, actor=actor, actor_label=_government_label(report), reason=reason
+        )
+        # The old government's assignment means nothing to the new one.
+        ReportAssignment.objects.filter(report=report).delete()
     return event
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from geodata.models import Area
+from geodata.selectors import local_government_get
 from reports.models import Comment, Report, ReportPhoto
 from reports.selectors import report_filters_parse
 from staff import services
@@ -175,7 +175,7 @@ def report_reroute(request, report_id: int):
     form = RerouteForm(request.POST)
     if not form.is_valid():
         return _failed(request, report, DomainError("invalid", _("Give the local government's code and a reason.")), reroute_form=form)
-    target = Area.objects.local_governments().current().filter(code=form.cleaned_data["to_government"].strip()).first()
+    target = local_government_get(code=form.cleaned_data["to_government"].strip())
     if target is None:
         return _failed(request, report, DomainError("invalid_government", _("No local government has this code.")), reroute_form=form)
     try:

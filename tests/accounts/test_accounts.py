@@ -103,9 +103,9 @@ def test_purge_personal_data(settings):
     Report.objects.filter(pk=stale.pk).update(created_at=now - timedelta(days=8))
     fresh = make_report(reporter_email="fresh@example.kr", reporter=None)
     area = Area.objects.current().get(code="11010")
-    stale_sub = subscription_create(email="s@example.kr", local_government=area)
+    stale_sub = subscription_create(email="s@example.kr", local_government=area, consent=True)
     Subscription.objects.filter(pk=stale_sub.pk).update(created_at=now - timedelta(days=8))
-    kept_sub = subscription_create(email="k@example.kr", local_government=area)
+    kept_sub = subscription_create(email="k@example.kr", local_government=area, consent=True)
 
     call_command("purge_personal_data", stdout=open("/dev/null", "w"))
 

@@ -54,7 +54,7 @@ def test_email_alert_is_confirmed_by_link_then_receives_new_reports(client, mail
 def test_radius_alert_matches_by_distance(mailoutbox, django_capture_on_commit_callbacks):
     user = grant("21090", username="not-staff-here")  # any account; roles are irrelevant
     near = subscription_create(user=user, lon=JONGNO[0] + 0.003, lat=JONGNO[1], radius_m=500)  # ~265 m away
-    far = subscription_create(email="far@example.kr", lon=JONGNO[0] + 0.02, lat=JONGNO[1], radius_m=500)
+    far = subscription_create(email="far@example.kr", lon=JONGNO[0] + 0.02, lat=JONGNO[1], radius_m=500, consent=True)
     Subscription.objects.filter(pk=far.pk).update(confirmed_at=near.confirmed_at)
     with django_capture_on_commit_callbacks(execute=True):
         make_report()
@@ -73,7 +73,7 @@ def test_unconfirmed_report_alerts_only_once_confirmed(mailoutbox, django_captur
 
 
 def test_one_click_unsubscribe(client):
-    subscription = subscription_create(email="w@example.kr", local_government=area("11010"))
+    subscription = subscription_create(email="w@example.kr", local_government=area("11010"), consent=True)
     url = reverse("alerts:unsubscribe", args=[subscription.token])
     assert client.get(url).status_code == 200
     assert Subscription.objects.exists()
@@ -84,15 +84,15 @@ def test_one_click_unsubscribe(client):
 
 def test_subscription_input_errors_are_clear():
     with pytest.raises(DomainError) as error:
-        subscription_create(email="not-an-email", local_government=area("11010"))
+        subscription_create(email="not-an-email", local_government=area("11010"), consent=True)
     assert error.value.code == "invalid_email"
     with pytest.raises(DomainError) as error:
-        subscription_create(email="a@example.kr", lon=JONGNO[0], lat=JONGNO[1], radius_m=10_000_000)
+        subscription_create(email="a@example.kr", lon=JONGNO[0], lat=JONGNO[1], radius_m=10_000_000, consent=True)
     assert error.value.code == "invalid_radius"
     with pytest.raises(DomainError):
-        subscription_create(email="a@example.kr", lon="abc", lat=JONGNO[1], radius_m=500)
+        subscription_create(email="a@example.kr", lon="abc", lat=JONGNO[1], radius_m=500, consent=True)
     with pytest.raises(DomainError):
-        subscription_create(email="a@example.kr")
+        subscription_create(email="a@example.kr", consent=True)
     assert not Subscription.objects.exists()
 
 
