@@ -46,7 +46,7 @@ class ReportFeed(Feed):
 
 class AreaFeed(ReportFeed):
     def get_object(self, request, code: str) -> Area:
-        area = Area.objects.current().filter(code=code, is_local_government=True).first()
+        area = Area.objects.current().with_code(code).filter(is_local_government=True).first()
         if area is None:
             raise Http404(_("No local government has this code."))
         return area

@@ -32,7 +32,7 @@ def subscribe(request):
                 raise DomainError("rate_limited", _("Too many requests. Try again later."))
             government = None
             if data["kind"] == "area":
-                government = Area.objects.current().local_governments().filter(code=(data["local_government"] or "").strip()).first()
+                government = Area.objects.current().local_governments().with_code((data["local_government"] or "").strip()).first()
                 if government is None:
                     raise DomainError("invalid_area", _("No local government has this code."), fields={"local_government": [_("Unknown code.")]})
             subscription = subscription_create(

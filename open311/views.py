@@ -119,7 +119,7 @@ def _jurisdiction(source) -> Area | None:
     code = _param(source, "jurisdiction_id")
     if code is None:
         return None
-    government = Area.objects.current().filter(code=code, is_local_government=True).first()
+    government = Area.objects.current().with_code(code).filter(is_local_government=True).first()
     if government is None:
         raise Open311Error(404, _("Unknown jurisdiction_id %(code)s: use a local government's KOSTAT code.") % {"code": code[:20]}, "unknown_jurisdiction")
     return government

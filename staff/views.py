@@ -175,7 +175,7 @@ def report_reroute(request, report_id: int):
     form = RerouteForm(request.POST)
     if not form.is_valid():
         return _failed(request, report, DomainError("invalid", _("Give the local government's code and a reason.")), reroute_form=form)
-    target = Area.objects.local_governments().current().filter(code=form.cleaned_data["to_government"].strip()).first()
+    target = Area.objects.local_governments().current().with_code(form.cleaned_data["to_government"].strip()).first()
     if target is None:
         return _failed(request, report, DomainError("invalid_government", _("No local government has this code.")), reroute_form=form)
     try:
