@@ -185,21 +185,24 @@ def _fields(change: BoundaryChange) -> dict:
 
 
 def _members(cursor, change: BoundaryChange, staging: str) -> tuple[str, ...]:
-    if not change.members:
+    """The 읍면동 that move (all of the unit's when none are listed); they keep their last two
+    digits, so a move onto a code the receiving unit already has is an error, not a guess."""
+    if change.members:
+        members = change.members
+        found = _codes(cursor, staging, members)
+        missing = [member for member in members if member not in found]
+        if missing:
+            raise _error(change, _("member 읍면동 not found in the data: %(codes)s") % {"codes": ", ".join(missing)})
+    else:
         cursor.execute(
             f"SELECT code FROM {staging} WHERE code LIKE %s AND length(code) = %s ORDER BY code",
             [change.code + "%", SUBMUNICIPAL_LENGTH],
         )
-        return tuple(row[0] for row in cursor.fetchall())
-    found = _codes(cursor, staging, change.members)
-    missing = [member for member in change.members if member not in found]
-    if missing:
-        raise _error(change, _("member 읍면동 not found in the data: %(codes)s") % {"codes": ", ".join(missing)})
-    moved = [change.new_code + member[len(change.code):] for member in change.members]
-    taken = _codes(cursor, staging, moved)
+        members = tuple(row[0] for row in cursor.fetchall())
+    taken = _codes(cursor, staging, [change.new_code + member[len(change.code):] for member in members])
     if taken:
         raise _error(change, _("the members' new codes are taken: %(codes)s") % {"codes": ", ".join(sorted(taken))})
-    return change.members
+    return members
 
 
 def _split(cursor, change: BoundaryChange, staging: str) -> bool:

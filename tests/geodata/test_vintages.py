@@ -129,6 +129,27 @@ def test_a_split_built_from_dongs_routes_new_reports_to_the_new_government(tmp_p
     }
 
 
+def test_a_merge_moves_dongs_to_the_receiving_government(tmp_path):
+    jung, jongno = Area.objects.get(code="11020"), Area.objects.get(code="11010")
+    moving = _point_in("1102052")
+    staying = _point_in("1102054")
+    before = make_report(at=(moving["lon"], moving["lat"]))
+    jongno_area, jung_area = jongno.geom.area, jung.geom.area
+    table = _changes(tmp_path, "2030-01-01,merge,11020,11010,,,1102052 1102059 1102065,")
+
+    _call("apply_boundary_changes", "--changes", table)
+
+    route = route_point(**moving)
+    assert (route.local_government.id, route.submunicipal_unit.code) == (jongno.pk, "1101052")
+    assert route_point(**staying).local_government.id == jung.pk
+    jongno.refresh_from_db()
+    jung.refresh_from_db()
+    assert jongno.geom.area > jongno_area and 0 < jung.geom.area < jung_area
+    assert (jung.is_current, Area.objects.current().local_governments().count()) == (True, 243)
+    before.refresh_from_db()
+    assert before.local_government_id == jung.pk
+
+
 def test_todays_names_and_parents(client):
     michuhol = _point_in("2303073")  # 관교동
     route = route_point(**michuhol)
@@ -202,7 +223,13 @@ def _small_vintage(tmp_path) -> Path:
     )
 
 
-BAD_TABLES = [_unknown_kind, _bad_date, _member_not_found_at_import, _member_not_found_in_current]
+def _merge_onto_taken_codes(tmp_path):
+    # A whole merge moves every 읍면동 under the receiving unit's prefix: 1102054 onto 1101054 (삼청동).
+    table = _changes(tmp_path, "2030-01-01,merge,11020,11010,,,,")
+    return ["apply_boundary_changes", "--changes", table], r"the members' new codes are taken: 1101054, "
+
+
+BAD_TABLES = [_unknown_kind, _bad_date, _member_not_found_at_import, _member_not_found_in_current, _merge_onto_taken_codes]
 
 
 @pytest.mark.parametrize("bad_table", BAD_TABLES, ids=[f.__name__.strip("_") for f in BAD_TABLES])
