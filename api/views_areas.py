@@ -1,6 +1,8 @@
 import json
 
 from django.db import connection
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -18,7 +20,7 @@ from api.serializers import (
     LookupOutputSerializer,
 )
 from core.errors import DomainError, ErrorCode, error_body
-from geodata.selectors import area_geojson_sql, area_get, area_list, route_point
+from geodata.selectors import area_code_today, area_geojson_sql, area_get, area_list, route_point
 
 INVALID = OpenApiResponse(ErrorResponseSerializer, description=_lazy("Missing or invalid parameter"))
 NOT_FOUND = OpenApiResponse(ErrorResponseSerializer, description=_lazy("No such area"))
@@ -112,6 +114,11 @@ class AreaDetailApi(APIView):
     def get(self, request, code: str):
         options = validated(AreaDetailInputSerializer, request.query_params)
         area = area_get(code=code)
+        if area is None and (today := area_code_today(code=code)):
+            # A government whose code changed answers at its old one, for good.
+            url = reverse("api:area-detail", kwargs={"code": today})
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
         if area is None:
             raise DomainError(ErrorCode.NOT_FOUND, _("No area with code %(code)s.") % {"code": code})
         tolerance = options.get("simplify") or 0

@@ -56,9 +56,8 @@ POINTS_SQL = """
 CREATE TEMP TABLE bench_points AS
 WITH candidates AS MATERIALIZED (
     SELECT d.geom FROM geodata_area a
-    JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
     CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(a.geom, %(per_unit)s, 42)) AS d
-    WHERE a.level = 'municipal'
+    WHERE a.is_current AND a.level = 'municipal'
     ORDER BY a.code, d.path
 ), keyed AS MATERIALIZED (
     SELECT geom, random() AS key FROM candidates
@@ -66,13 +65,13 @@ WITH candidates AS MATERIALIZED (
 SELECT row_number() OVER (ORDER BY key) AS n, geom FROM keyed ORDER BY key LIMIT %(count)s
 """
 
-# (c): ROUTE_SQL with every point-in-polygon test on geodata_area.geom instead of the pieces.
+# (c): ROUTE_SQL with every point-in-polygon test on geodata_area.geom instead of the pieces
+# (which hold the current vintage only; areas of other vintages are filtered out here).
 UNSUBDIVIDE = [
     ("FROM geodata_areapiece p\n    JOIN geodata_area a ON a.id = p.area_id\n", "FROM geodata_area a\n"),
     ("WHERE ST_Covers(p.geom,", "WHERE ST_Covers(a.geom,"),
-    ("AND p.level IN", "AND a.level IN"),
-    ("         JOIN geodata_areapiece p ON p.area_id = d.id\n", ""),
-    ("ORDER BY ST_Distance(p.geom,", "ORDER BY ST_Distance(d.geom,"),
+    ("AND p.level IN", "AND a.is_current AND a.level IN"),
+    ("         JOIN geodata_areapiece p ON p.area_id = d.id\n", "         JOIN geodata_area p ON p.id = d.id AND p.is_current\n"),
 ]
 
 
@@ -91,13 +90,11 @@ SET_BASED_SQL = {
         SELECT DISTINCT ON (t.n) t.n, a.code FROM bench_points t
         JOIN geodata_areapiece p ON ST_Covers(p.geom, t.geom) AND p.level = 'municipal'
         JOIN geodata_area a ON a.id = p.area_id
-        JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
         ORDER BY t.n, a.code
     """,
     "areas": """
         SELECT DISTINCT ON (t.n) t.n, a.code FROM bench_points t
-        JOIN geodata_area a ON ST_Covers(a.geom, t.geom) AND a.level = 'municipal'
-        JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
+        JOIN geodata_area a ON ST_Covers(a.geom, t.geom) AND a.level = 'municipal' AND a.is_current
         ORDER BY t.n, a.code
     """,
 }

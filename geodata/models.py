@@ -1,8 +1,10 @@
 """Korea's administrative areas (KOSTAT census units) and the local governments among them.
 
 Levels, top down: province (시도) > city with non-autonomous districts > municipal unit (시군구,
-the KOSTAT unit) > submunicipal unit (읍면동). A boundary vintage (base year) groups one import;
-several can live side by side and one is current.
+the KOSTAT unit) > submunicipal unit (읍면동). As in MapIt, an area is an identity (a government
+keeps its row, and every foreign key to it, across boundary vintages) whose geometry is
+versioned: each vintage (base year, one import) stores its polygon as an AreaBoundary, and the
+area's own `geom`, names and hierarchy are those of the current vintage.
 """
 
 from django.contrib.gis.db import models
@@ -37,7 +39,11 @@ class AreaQuerySet(models.QuerySet):
     """Chainable spatial and hierarchy lookups, in the manner of MapIt."""
 
     def current(self) -> "AreaQuerySet":
-        return self.filter(vintage__is_current=True)
+        return self.filter(is_current=True)
+
+    def with_code(self, code: str) -> "AreaQuerySet":
+        """By today's code or by an old one a government answered to (see AreaCodeAlias)."""
+        return self.filter(Q(code=code) | Q(code_aliases__code=code)).distinct()
 
     def local_governments(self) -> "AreaQuerySet":
         return self.filter(is_local_government=True)
@@ -48,8 +54,8 @@ class AreaQuerySet(models.QuerySet):
 
 
 class Area(models.Model):
-    vintage = models.ForeignKey(Vintage, on_delete=models.CASCADE, related_name="areas")
-    code = models.CharField(_("KOSTAT code"), max_length=10)
+    # Today's code; older ones live on as AreaCodeAlias rows.
+    code = models.CharField(_("KOSTAT code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
@@ -59,13 +65,15 @@ class Area(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="governed_areas"
     )
     is_local_government = models.BooleanField(_("local government"), default=False)
+    # Present in the current vintage. An area that is not (abolished, merged, or only in another
+    # vintage) keeps its row, so whatever points at it still does, and its last geometry.
+    is_current = models.BooleanField(_("in the current vintage"), default=False)
     geom = models.MultiPolygonField(srid=4326)
 
     objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["vintage", "code"], name="area_code_per_vintage")]
         indexes = [models.Index(fields=["level", "code"])]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
@@ -78,7 +86,7 @@ class Area(models.Model):
 
 
 class AreaPiece(models.Model):
-    """An ST_Subdivide'd piece of an area: small polygons make point-in-polygon fast."""
+    """An ST_Subdivide'd piece of an area in the current vintage: small polygons make point-in-polygon fast."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="pieces")
     # The area's level, repeated here so routing probes an index of municipal and 읍면동 pieces
@@ -91,3 +99,33 @@ class AreaPiece(models.Model):
     class Meta:
         verbose_name = _("area piece")
         # Partial GiST indexes by level are created in migration 0002 (see there why in SQL).
+
+
+class AreaBoundary(models.Model):
+    """An area's polygon, and names, in one vintage (after the change table was applied)."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="boundaries")
+    vintage = models.ForeignKey(Vintage, on_delete=models.CASCADE, related_name="boundaries")
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    geom = models.MultiPolygonField(srid=4326)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "vintage"], name="one_boundary_per_area_and_vintage")]
+        verbose_name = _("area boundary")
+        verbose_name_plural = _("area boundaries")
+
+
+class AreaCodeAlias(models.Model):
+    """A code an area had before a recode, reparent or merge: lookups by it still find the area."""
+
+    code = models.CharField(_("former KOSTAT code"), max_length=10, unique=True)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="code_aliases")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("former area code")
+        verbose_name_plural = _("former area codes")
+
+    def __str__(self) -> str:
+        return f"{self.code} -> {self.area.code}"

@@ -10,7 +10,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, ErrorCode
-from geodata.models import Area, AreaQuerySet
+from geodata.models import Area, AreaCodeAlias, AreaQuerySet
 
 # One statement: the municipal unit and 읍면동 covering the point, through one probe of the
 # subdivided pieces' GiST index, with the governments above them. Points on a shared boundary
@@ -22,11 +22,10 @@ WITH cover AS MATERIALIZED (
     SELECT a.id, a.code, a.level, a.parent_id
     FROM geodata_areapiece p
     JOIN geodata_area a ON a.id = p.area_id
-    JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
     WHERE ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
       AND p.level IN ('municipal', 'submunicipal')
 ), unit AS MATERIALIZED (
-    SELECT a.id, a.code, a.name, a.name_en, a.vintage_id, a.parent_id, a.local_government_id
+    SELECT a.id, a.code, a.name, a.name_en, a.parent_id, a.local_government_id
     FROM geodata_area a
     WHERE a.id = (SELECT id FROM cover WHERE level = 'municipal' ORDER BY code LIMIT 1)
 ), dong AS (
@@ -47,7 +46,7 @@ SELECT pr.id, pr.code, pr.name, pr.name_en,
        city.name
 FROM unit
 JOIN geodata_area lg ON lg.id = unit.local_government_id
-JOIN geodata_area pr ON pr.vintage_id = unit.vintage_id AND pr.level = 'province' AND pr.code = left(unit.code, 2)
+JOIN geodata_area pr ON pr.code = left(unit.code, 2) AND pr.level = 'province'
 LEFT JOIN geodata_area city ON city.id = unit.parent_id AND city.level = 'city'
 LEFT JOIN dong ON true
 """
@@ -172,8 +171,8 @@ def radius_degrees(*, radius_m: float, lat: float) -> float:
 
 
 def local_government_get(*, code: str) -> Area | None:
-    """The current local government with this KOSTAT code (a province or an autonomous municipality)."""
-    return Area.objects.current().local_governments().select_related("parent").filter(code=code).first()
+    """The current local government with this KOSTAT code, today's or an old one (a province or an autonomous municipality)."""
+    return Area.objects.current().local_governments().select_related("parent").with_code(code).first()
 
 
 def area_list(*, level: str | None = None, parent_code: str | None = None, local_governments_only: bool = False) -> AreaQuerySet:
@@ -191,6 +190,13 @@ def area_get(*, code: str) -> Area | None:
     return Area.objects.current().select_related("parent", "local_government").filter(code=code).first()
 
 
+def area_code_today(*, code: str) -> str | None:
+    """The code an area answers to today when `code` is one it had before (an alias), else None."""
+    if Area.objects.current().filter(code=code).exists():
+        return None
+    return AreaCodeAlias.objects.filter(code=code, area__is_current=True).values_list("area__code", flat=True).first()
+
+
 def local_government_list() -> AreaQuerySet:
     return area_list(local_governments_only=True)
 
@@ -205,10 +211,9 @@ def submunicipal_search(*, query: str, limit: int = 10) -> list[dict]:
             """
             SELECT a.code, a.name, a.name_en, lg.name, ST_X(pt), ST_Y(pt)
             FROM geodata_area a
-            JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
             LEFT JOIN geodata_area lg ON lg.id = a.local_government_id
             CROSS JOIN LATERAL ST_PointOnSurface(a.geom) AS pt
-            WHERE a.level = 'submunicipal' AND (a.name LIKE %(q)s OR a.name_en ILIKE %(q)s)
+            WHERE a.is_current AND a.level = 'submunicipal' AND (a.name LIKE %(q)s OR a.name_en ILIKE %(q)s)
             ORDER BY (a.name = %(exact)s) DESC, a.name, a.code
             LIMIT %(limit)s
             """,

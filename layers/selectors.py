@@ -294,7 +294,7 @@ def area_extent(*, kind: str) -> list[float] | None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(a.geom) e FROM geodata_area a"
-            " JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current WHERE a.level = 'province') x"
+            " WHERE a.is_current AND a.level = 'province') x"
         )
         row = cursor.fetchone()
     return [round(value, 6) for value in row] if row and row[0] is not None else None
@@ -383,8 +383,8 @@ def area_tile(*, z: int, x: int, y: int) -> bytes:
             SELECT a.code, a.name, a.name_en, a.level,
                    ST_AsMVTGeom(ST_Transform(ST_SimplifyPreserveTopology(a.geom, %s), 3857), ST_TileEnvelope(%s, %s, %s),
                                 {TILE_EXTENT}, {TILE_BUFFER}, true) AS geom
-            FROM geodata_area a JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
-            WHERE a.is_local_government AND a.level <> 'province'
+            FROM geodata_area a
+            WHERE a.is_current AND a.is_local_government AND a.level <> 'province'
               AND a.geom && ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => %s), 4326)
         ) q WHERE q.geom IS NOT NULL
     """

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.ratelimit import rate_limited
 from core.errors import DomainError, ErrorCode, json_error_response
 from core.parsing import parse_int
-from geodata.selectors import area_get, local_government_list, submunicipal_search
+from geodata.selectors import area_code_today, area_get, local_government_list, submunicipal_search
 from mapping.alert_forms import CommentForm
 from mapping.forms import ReopenForm, ReportForm, SupportForm, answer_field_name, answers_from_post
 from mapping.selectors import map_data, map_list
@@ -415,6 +415,8 @@ def area_index(request):
 
 def area_detail(request, code: str):
     area = area_get(code=code)
+    if area is None and (today := area_code_today(code=code)):
+        return redirect("mapping:area-detail", code=today, permanent=True)  # its code changed
     if area is None or not area.is_local_government:
         raise Http404(_("No local government with this code."))
     reports = report_list(filters=ReportFilters(local_government=area.code))

@@ -22,12 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 KOSTAT_2018 = Path(os.environ.get("TEST_BOUNDARIES", SHARED / "data" / "kostat-2018"))
 OPEN311_SCHEMAS = SHARED / "data" / "open311-georeport-v2"
-SNAPSHOT_TABLES = ["geodata_vintage", "geodata_area", "geodata_areapiece"]
+SNAPSHOT_TABLES = [
+    "geodata_vintage", "geodata_area", "geodata_areaboundary", "geodata_areacodealias", "geodata_areapiece",
+]
 
 
 def _fingerprint() -> str:
     digest = hashlib.sha1()
-    shaping = sorted(ROOT.glob("*/migrations/*.py")) + [ROOT / "geodata" / "importer.py", ROOT / "config" / "settings.py"]
+    shaping = sorted(ROOT.glob("*/migrations/*.py")) + [
+        ROOT / "geodata" / name for name in ("importer.py", "changes.py", "boundary_changes.csv")
+    ] + [ROOT / "config" / "settings.py"]
     for path in shaping:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import translation
 
 from geodata.importer import vintage_make_current
-from geodata.models import Area, AreaPiece, Level, Vintage
+from geodata.models import Area, AreaBoundary, AreaPiece, Vintage
 from geodata.selectors import route_point
 from tests.conftest import KOSTAT_2018
 from tests.geodata.factories import (
@@ -48,16 +48,19 @@ def _database_state() -> dict:
                    (SELECT count(*) FROM geodata_areapiece),
                    (SELECT string_agg(concat_ws('|', id, year, is_current, source, imported_at), ',' ORDER BY id)
                     FROM geodata_vintage),
-                   (SELECT md5(string_agg(concat_ws('|', id, vintage_id, code, name, name_en, level, parent_id,
+                   (SELECT md5(string_agg(concat_ws('|', id, code, name, name_en, level, parent_id, is_current,
                                                     local_government_id, is_local_government, ST_NPoints(geom)),
                                           ',' ORDER BY id)) FROM geodata_area),
                    (SELECT md5(string_agg(concat_ws('|', id, area_id, ST_NPoints(geom)), ',' ORDER BY id))
-                    FROM geodata_areapiece)
+                    FROM geodata_areapiece),
+                   (SELECT md5(string_agg(concat_ws('|', id, area_id, vintage_id, name, name_en, ST_NPoints(geom)),
+                                          ',' ORDER BY id)) FROM geodata_areaboundary),
+                   (SELECT string_agg(concat_ws('|', id, code, area_id), ',' ORDER BY id) FROM geodata_areacodealias)
             """
         )
-        vintages, areas, pieces, vintage_rows, area_rows, piece_rows = cursor.fetchone()
+        vintages, areas, pieces, vintage_rows, area_rows, piece_rows, boundary_rows, alias_rows = cursor.fetchone()
     return {"vintages": vintages, "areas": areas, "pieces": pieces, "vintage_rows": vintage_rows,
-            "area_rows": area_rows, "piece_rows": piece_rows}
+            "area_rows": area_rows, "piece_rows": piece_rows, "boundary_rows": boundary_rows, "alias_rows": alias_rows}
 
 
 def test_reimporting_the_same_files_updates_without_duplicating():
@@ -75,9 +78,8 @@ def test_reimporting_the_same_files_updates_without_duplicating():
         "243 local governments; repaired 191 invalid geometries; now current."
     )  # 11 + 45 + 135 invalid as GDAL reads them (the data README counts 137 읍면동, read another way)
     state_after = _database_state()
-    assert {key: state_after[key] for key in ("vintages", "areas", "pieces", "area_rows")} == {
-        key: state_before[key] for key in ("vintages", "areas", "pieces", "area_rows")
-    }
+    kept = ("vintages", "areas", "pieces", "area_rows", "boundary_rows", "alias_rows")
+    assert {key: state_after[key] for key in kept} == {key: state_before[key] for key in kept}
     assert dict(Area.objects.values_list("code", "id")) == ids_before  # ids stable: updated in place
     assert set(Area.objects.values_list("code", "parent__code", "local_government__code", "is_local_government")) == (
         links_before
@@ -97,18 +99,20 @@ def test_if_missing_does_nothing_when_boundaries_are_loaded():
 
 
 def _vintage_2023(folder: Path) -> Path:
-    """군위군 as part of 대구광역시 (the 2023 change), as one small GeoJSON file."""
+    """대구광역시 군위군 (the 2023 change, under today's codes), as one small GeoJSON file."""
     return write_geojson(
         folder / "daegu-2023.geojson",
         [
             BoundaryFeatureFactory(code="22", name="대구광역시", name_eng="Daegu", lon=128.40, lat=36.05, size=0.40),
-            BoundaryFeatureFactory(code="22520", name="군위군", name_eng="Gunwi-gun", lon=128.45, lat=36.10, size=0.25),
-            BoundaryFeatureFactory(code="2252025", name="군위읍", name_eng="Gunwi-eup", lon=128.50, lat=36.17, size=0.15),
+            BoundaryFeatureFactory(code="22320", name="군위군", name_eng="Gunwi-gun", lon=128.45, lat=36.10, size=0.25),
+            BoundaryFeatureFactory(code="2232011", name="군위읍", name_eng="Gunwi-eup", lon=128.50, lat=36.17, size=0.15),
         ],
     )
 
 
 def test_a_second_vintage_beside_the_current_one_and_switching_to_it(tmp_path, client):
+    gunwi = Area.objects.get(code="22320")  # 2018's 37310, moved to Daegu by the change table
+    areas_before = Area.objects.count()
     output = _import(str(_vintage_2023(tmp_path)), "--vintage", "2023", "--not-current")
 
     assert output.strip() == (
@@ -116,35 +120,38 @@ def test_a_second_vintage_beside_the_current_one_and_switching_to_it(tmp_path, c
         "repaired 0 invalid geometries."
     )
     assert list(Vintage.objects.values_list("year", "is_current")) == [(2023, False), (2018, True)]
-    new = {area.code: area for area in Area.objects.filter(vintage__year=2023).select_related("parent", "local_government")}
-    assert {code: (a.level, a.parent and a.parent.code, a.local_government.code) for code, a in new.items()} == {
-        "22": (Level.PROVINCE, None, "22"),
-        "22520": (Level.MUNICIPAL, "22", "22520"),
-        "2252025": (Level.SUBMUNICIPAL, "22520", "22520"),
-    }
-    assert AreaPiece.objects.filter(area__vintage__year=2023).count() == 3
+    # The same three areas, with a boundary of each vintage; no new identity.
+    assert Area.objects.count() == areas_before
+    assert sorted(AreaBoundary.objects.filter(vintage__year=2023).values_list("area__code", flat=True)) == [
+        "22", "22320", "2232011",
+    ]
+    assert AreaPiece.objects.filter(area__code="22320").count() > 1  # still 2018's pieces, the real polygon
     # Routing stays on 2018 until told otherwise.
     route = route_point(**GUNWI)
-    assert (route.municipal_unit.code, route.local_government.code, route.province.code) == ("37310", "37310", "37")
+    assert (route.municipal_unit.code, route.local_government.code, route.province.code) == ("22320", "22320", "22")
     assert Area.objects.current().local_governments().count() == 243
 
     vintage_make_current(year=2023)
 
     route = route_point(**GUNWI)
-    assert (route.municipal_unit.code, route.local_government.code, route.province.code) == ("22520", "22520", "22")
-    assert route.submunicipal_unit.code == "2252025"
+    assert (route.municipal_unit.id, route.local_government.id, route.province.code) == (gunwi.pk, gunwi.pk, "22")
+    assert route.submunicipal_unit.code == "2232011"
     assert route.address == "대구광역시 군위군 군위읍"
     assert route_point(**JONGNO) is None  # not in the 2023 file
+    assert AreaPiece.objects.filter(area__code="22320").count() == 1  # the 2023 square
+    assert not Area.objects.get(code="11010").is_current  # kept, with whatever points at it
     # Nothing counts on 243: the API follows the current vintage.
     assert Area.objects.current().local_governments().count() == 2
     assert client.get("/api/v1/areas/?local_government=true").json()["count"] == 2
-    assert client.get("/api/v1/areas/22520/").json()["properties"]["parent"] == "22"
+    assert client.get("/api/v1/areas/22320/").json()["properties"]["parent"] == "22"
     assert list(Vintage.objects.filter(is_current=True).values_list("year", flat=True)) == [2023]
 
     vintage_make_current(year=2018)
 
-    assert route_point(**GUNWI).municipal_unit.code == "37310"
+    assert route_point(**GUNWI).local_government.id == gunwi.pk
+    assert route_point(**JONGNO).municipal_unit.code == "11010"
     assert client.get("/api/v1/areas/?local_government=true").json()["count"] == 243
+    assert Area.objects.count() == areas_before
 
 
 def test_importing_from_a_url(http_folder):
@@ -159,18 +166,19 @@ def test_importing_from_a_url(http_folder):
     assert output.startswith("Imported vintage 2030 (province: 1); 1 local governments;")
     vintage = Vintage.objects.get(year=2030)
     assert (vintage.is_current, vintage.source) == (False, url)
-    imported = Area.objects.get(vintage=vintage)
-    assert (imported.code, imported.name, imported.name_en, imported.level) == ("29", "세종특별자치시", "Sejongsi", "province")
+    imported = AreaBoundary.objects.select_related("area").get(vintage=vintage)
+    assert (imported.area.code, imported.name, imported.name_en, imported.area.level) == (
+        "29", "세종특별자치시", "Sejongsi", "province"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT ST_Area(ST_SymDifference(n.geom, o.geom)) / ST_Area(o.geom) FROM geodata_area n, geodata_area o
-            WHERE n.id = %s AND o.code = '29' AND o.vintage_id <> n.vintage_id
+            SELECT ST_Area(ST_SymDifference(n.geom, o.geom)) / ST_Area(o.geom) FROM geodata_areaboundary n, geodata_area o
+            WHERE n.id = %s AND o.id = n.area_id
             """,
             [imported.pk],
         )
         assert cursor.fetchone()[0] < 1e-9  # the same polygon as the 2018 import from the file
-    assert imported.pieces.exists()
     assert route_point(**JONGNO).municipal_unit.code == "11010"  # still routed on 2018
 
 
@@ -182,7 +190,7 @@ def test_a_projected_shapefile_is_reprojected_to_lon_lat(tmp_path):
         target_srs="EPSG:5179",
     )
     _import(str(shapefile), "--vintage", "2031", "--not-current")
-    area = Area.objects.get(vintage__year=2031)
+    area = AreaBoundary.objects.get(vintage__year=2031)
     assert area.geom.srid == 4326
     xmin, ymin, xmax, ymax = area.geom.extent
     assert (xmin, ymin, xmax, ymax) == pytest.approx((126.95, 37.55, 127.0, 37.60), abs=1e-5)

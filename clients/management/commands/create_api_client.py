@@ -29,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError("--rate-limit must be at least 1")
         government = None
         if local_government.strip():
-            government = Area.objects.local_governments().current().filter(code=local_government.strip()).first()
+            government = Area.objects.local_governments().current().with_code(local_government.strip()).first()
             if government is None:
                 raise CommandError(f"No local government has the code {local_government.strip()}")
         try:

@@ -67,7 +67,6 @@ FROM generated_points g
 CROSS JOIN LATERAL (
     SELECT a.id, a.local_government_id FROM geodata_areapiece p
     JOIN geodata_area a ON a.id = p.area_id AND a.level = 'municipal'
-    JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
     WHERE p.level = 'municipal' AND ST_Covers(p.geom, g.geom) ORDER BY a.code LIMIT 1
 ) unit
 LEFT JOIN LATERAL (

@@ -23,9 +23,8 @@ POINTS_PER_UNIT = 2
 POINTS_SQL = """
 SELECT a.code, ST_X(d.geom), ST_Y(d.geom)
 FROM geodata_area a
-JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current
 CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(a.geom, %(n)s, %(seed)s)) AS d
-WHERE a.level = 'municipal'
+WHERE a.is_current AND a.level = 'municipal'
 ORDER BY a.code, d.path
 """
 
