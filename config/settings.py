@@ -235,3 +235,8 @@ DB_CONFLICT_ATTEMPTS = env_int("DB_CONFLICT_ATTEMPTS", 4)
 # What a 503 for an unreachable database tells clients to wait (core.middleware).
 DB_UNAVAILABLE_RETRY_AFTER = env_int("DB_UNAVAILABLE_RETRY_AFTER", 5)
 MIDDLEWARE.append("core.middleware.DatabaseUnavailableMiddleware")
+# gunicorn serves static files through WhiteNoise (`make run` collects them; in DEBUG they are read
+# from the apps' folders, so a new file shows without collectstatic).
+if "whitenoise.middleware.WhiteNoiseMiddleware" not in MIDDLEWARE:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = DEBUG
