@@ -1,12 +1,15 @@
 # Dongne developer entry points (GNU make).
 #
-#   make run     set everything up, then serve on http://127.0.0.1:$(PORT)
+#   make run     set everything up, then serve on http://127.0.0.1:$(PORT) with gunicorn,
+#                and the worker (emails, scheduled jobs) beside it (Procfile, honcho)
+#   make dev     the same with Django's autoreloading server instead of gunicorn
 #   make test    set up what the tests need, then ruff + pytest
 #   make setup   system packages, .venv, database, translations, migrations, data
 #   make stop    stop the project-local PostgreSQL (when DATABASE_URL is unset)
 #
 # Variables (environment or command line):
-#   PORT=8000          runserver port
+#   PORT=8000          the web server's port
+#   SITE_URL=...       absolute links in emails; default http://127.0.0.1:$(PORT)
 #   DEMO=0             skip `load_demo` in setup/run
 #   BOUNDARIES=...     source(s) for import_boundaries: folder, file(s) or URL(s)
 #   DATABASE_URL=...   use this database instead of the local cluster
@@ -31,10 +34,10 @@ BOUNDARIES ?= $(KOSTAT_URL)/skorea-provinces-2018-topo.json \
               $(KOSTAT_URL)/skorea-submunicipalities-2018-topo.json
 endif
 
-.PHONY: help system venv db messages prepare setup run test stop lint bench-routing bench-layers
+.PHONY: help system venv db messages prepare setup run dev test stop lint bench-routing bench-layers bench-writes
 
 help:
-	@echo "make run | test | setup | stop | lint | bench-routing | bench-layers | venv | system | db"
+	@echo "make run | dev | test | setup | stop | lint | bench-routing | bench-layers | bench-writes | venv | system | db"
 
 # --- pieces -------------------------------------------------------------------
 
@@ -76,11 +79,25 @@ setup: prepare
 	$(PY) manage.py load_categories
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo"; $(PY) manage.py load_demo; fi
 
-# exec: Ctrl-C goes straight to runserver, which shuts down cleanly. (make
-# itself still reports the interrupt; that is expected.)
+# Emails link to the port we serve on unless SITE_URL says otherwise.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+run dev: export SITE_URL := $(SITE_URL)
+
+# honcho runs the Procfile's processes; when one dies it stops the others, and Ctrl-C stops all.
+# (make itself still reports the interrupt; that is expected.)
+define serve
+	@echo "Dongne is serving on http://127.0.0.1:$(PORT) (emails link to $(SITE_URL)); Ctrl-C stops everything"
+	@WEB_PORT=$(PORT) .venv/bin/honcho -f Procfile start $(1) worker; rc=$$?; \
+	  echo "make: '$(1)' and 'worker' are stopped (exit $$rc): the first 'stopped' line above names the process that ended first." >&2; \
+	  exit $$rc
+endef
+
 run: setup
-	@echo "Dongne is serving on http://127.0.0.1:$(PORT)"
-	@exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(PY) manage.py collectstatic --noinput -v0
+	$(call serve,web)
+
+dev: setup
+	$(call serve,dev)
 
 # The tests build their own database (pytest-django), so no migrate/data load
 # of the dev database here: only packages, venv, a running server, translations.
@@ -101,3 +118,6 @@ bench-routing: setup
 
 bench-layers: setup
 	$(PY) bench/layers.py
+
+bench-writes: setup
+	$(PY) bench/writes.py

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
+from notifications.password_reset import OutboxPasswordResetForm
 
 app_name = "accounts"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(next_page=reverse_lazy("accounts:my-reports")), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/reset/", auth_views.PasswordResetView.as_view(
+        form_class=OutboxPasswordResetForm,
         success_url=reverse_lazy("accounts:password_reset_done"),
         email_template_name="registration/password_reset_email.txt",
         subject_template_name="registration/password_reset_subject.txt",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from alerts import signals
 from alerts.models import Subscription
 from core.errors import DomainError
-from core.events import send_on_commit
+from core.events import send_event
 from geodata.models import Area
 from reports.services import validate_coordinates
 
@@ -75,7 +75,7 @@ def subscription_create(
                 confirmed_at=timezone.now() if user else None,
             )
         if subscription.confirmed_at is None:
-            send_on_commit(signals.subscription_needs_confirmation, Subscription, subscription=subscription)
+            send_event(signals.subscription_needs_confirmation, Subscription, subscription=subscription)
     return subscription
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 
 from clients.models import ApiClient
 from clients.services import idempotency_claim, idempotency_store
+from core.db import retry_on_conflict
 
 HEADER = "Idempotency-Key"
 
@@ -29,6 +30,7 @@ def request_fingerprint(request: HttpRequest, payload) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@retry_on_conflict
 def run_idempotent(
     *, request: HttpRequest, client: ApiClient | None, payload, handler: Callable[[], HttpResponse]
 ) -> HttpResponse:

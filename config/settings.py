@@ -205,3 +205,40 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000_000
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Personal data of reports closed longer ago than this is anonymised (`purge_personal_data`).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
+
+# --- Outbox, worker and database resilience (notifications, core.db, core.middleware) ---------
+# SMTP under Django's own names; EMAIL_BACKEND above is what the worker delivers through.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one.")
+# A failed delivery is retried after 30 s, 1, 2, 4 ... min (at most an hour apart); then kept as dead.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+# /healthz calls the worker dead when no worker wrote its heartbeat for this long.
+WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 30)
+WORKER_DB_RETRY_SECONDS = 2
+# Daily jobs of the worker, at local (Asia/Seoul) time; no cron needed.
+WORKER_SCHEDULE = [
+    {"name": "send_staff_digests", "call": "notifications.emails.send_staff_digests", "at": "08:00"},
+    {"name": "purge_personal_data", "call": "accounts.services.personal_data_purge", "at": "03:00"},
+    {"name": "repair_report_cells", "call": "layers.maintenance.reportcells_repair", "at": "04:00"},
+]
+# A persistent connection killed by a database restart is noticed before use, not by a request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Write services retry a deadlock or serialization failure this many times in all (core.db).
+DB_CONFLICT_ATTEMPTS = env_int("DB_CONFLICT_ATTEMPTS", 4)
+# What a 503 for an unreachable database tells clients to wait (core.middleware).
+DB_UNAVAILABLE_RETRY_AFTER = env_int("DB_UNAVAILABLE_RETRY_AFTER", 5)
+MIDDLEWARE.append("core.middleware.DatabaseUnavailableMiddleware")
+# gunicorn serves static files through WhiteNoise (`make run` collects them; in DEBUG they are read
+# from the apps' folders, so a new file shows without collectstatic).
+if "whitenoise.middleware.WhiteNoiseMiddleware" not in MIDDLEWARE:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = DEBUG

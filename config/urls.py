@@ -23,5 +23,8 @@ urlpatterns = [
     path("", include("mapping.urls")),
 ]
 
+# An unreachable database answers 503, even when it fails outside a view (core.middleware).
+handler500 = "core.middleware.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

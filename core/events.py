@@ -1,7 +1,10 @@
-"""Domain events: a signal sent once the transaction that caused it has committed.
+"""Domain events.
 
-Receivers that reach outside the database (email, webhooks, cache purges) must never see a change
-that was rolled back, and must never turn a committed change into an error response.
+`send_event` sends a signal at once, inside the transaction that caused it: its receivers only write
+rows (notifications queues messages in its outbox), so a message exists exactly when its change
+committed, and a receiver's failure rolls the change back instead of losing the message.
+`send_on_commit` is for side effects that leave the database (a cache purge): they must never see a
+rolled-back change, and must never turn a committed change into an error response.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from django.db import transaction
 from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
+
+
+def send_event(signal: Signal, sender, **kwargs) -> None:
+    signal.send(sender, **kwargs)
 
 
 def send_on_commit(signal: Signal, sender, **kwargs) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -66,6 +67,8 @@ def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
         filters = report_filters_parse(request.GET)
     except DomainError as exc:
         return report_error_response(exc)
+    # Reach the database before the 200 goes out: unreachable, it is a 503 (core.middleware).
+    connection.ensure_connection()
     if fmt == "csv":
         sql, params = selectors.report_csv_sql(filters=filters)
         return _stream(_csv_chunks(sql, params), "text/csv; charset=utf-8", "reports.csv")

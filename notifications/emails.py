@@ -1,16 +1,16 @@
 """Every email the platform sends after a domain event; connected in NotificationsConfig.ready().
 
 The domain never imports this app: it sends its events (reports.signals, staff.signals,
-alerts.signals) after commit, and these receivers turn them into messages.
+alerts.signals) inside the transaction of the change (core.events.send_event), and these receivers
+turn them into outbox rows in that same transaction; the worker delivers them (notifications.outbox).
 Emails are written in the site's default language: a report carries no language preference.
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 from alerts.selectors import subscriptions_for_report
 from alerts.signals import subscription_needs_confirmation
 from core.site import site_url
+from notifications.outbox import message_enqueue
 from reports.models import Report, ReportEvent, Support
 from reports.signals import report_created, report_needs_confirmation, report_rerouted, report_status_changed
 from staff.models import DigestEntry, StaffRole
 from staff.selectors import staff_recipients_for_new_report
 from staff.signals import report_official_update
-
-logger = logging.getLogger(__name__)
 
 
 def public_report_url(report: Report) -> str:
@@ -38,15 +37,9 @@ def staff_report_url(report: Report) -> str:
 
 
 def _send(messages: list[EmailMessage]) -> None:
-    if not messages:
-        return
-    with get_connection() as connection:
-        for message in messages:
-            message.connection = connection
-            try:
-                message.send()
-            except Exception:  # one bad address must not stop the others
-                logger.exception("Email to %s failed", message.to)
+    """Queue the messages in the current transaction; nothing leaves the machine here."""
+    for message in messages:
+        message_enqueue(to=message.to, subject=message.subject, body=message.body, headers=message.extra_headers)
 
 
 def _message(template: str, context: dict, to: str, headers: dict | None = None) -> EmailMessage:
@@ -147,7 +140,7 @@ def on_subscription_needs_confirmation(sender, subscription, **kwargs) -> None:
 
 
 def send_staff_digests() -> int:
-    """One email per person listing the new reports waiting for them; returns the number of emails sent."""
+    """One email per person listing the new reports waiting for them; returns the number of emails queued."""
     entries = DigestEntry.objects.select_related("user", "report__category", "report__local_government").order_by("user_id", "report__created_at")
     by_user: dict[int, list[DigestEntry]] = {}
     for entry in entries:
@@ -158,11 +151,13 @@ def send_staff_digests() -> int:
         # A report re-routed away since then is no longer this person's business.
         governments = set(StaffRole.objects.filter(user=user, role=StaffRole.Role.STAFF).values_list("local_government_id", flat=True))
         reports = [e.report for e in user_entries if e.report.local_government_id in governments]
-        if reports and user.email:
-            context = {"reports": [(r, staff_report_url(r)) for r in reports], "queue_url": site_url(reverse("staff:queue"))}
-            _send([_message("staff/email/digest", context, user.email)])
-            sent += 1
-        DigestEntry.objects.filter(pk__in=[e.pk for e in user_entries]).delete()
+        # The digest is queued and its entries dropped together: a crash between them neither loses nor doubles it.
+        with transaction.atomic():
+            if reports and user.email:
+                context = {"reports": [(r, staff_report_url(r)) for r in reports], "queue_url": site_url(reverse("staff:queue"))}
+                _send([_message("staff/email/digest", context, user.email)])
+                sent += 1
+            DigestEntry.objects.filter(pk__in=[e.pk for e in user_entries]).delete()
     return sent
 
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from core.db import retry_on_conflict
 from core.errors import DomainError, ErrorCode
-from core.events import send_on_commit
+from core.events import send_event
 from geodata.models import Area
 from geodata.selectors import route_point
 from reports import signals
@@ -37,7 +38,8 @@ TRANSITIONS: dict[str, set[str]] = {
 
 
 def _after_commit(signal, **kwargs) -> None:
-    send_on_commit(signal, Report, **kwargs)
+    # Sent inside the transaction: receivers queue their messages with the change (core.events).
+    send_event(signal, Report, **kwargs)
 
 
 def coarse_point(point: Point) -> Point:
@@ -65,6 +67,7 @@ def clean_text(text: str | None) -> str:
     return strip_tags(text or "").replace("\x00", "").strip()
 
 
+@retry_on_conflict
 def report_create(
     *,
     category: Category,
@@ -111,6 +114,8 @@ def report_create(
     clean_photos = []
     if "photos" not in errors:
         for index, upload in enumerate(photos):
+            if hasattr(upload, "seek"):  # a retried call (core.db.retry_on_conflict) reads it again
+                upload.seek(0)
             try:
                 clean_photos.append(photo_clean(upload))
             except PhotoError as exc:
@@ -185,6 +190,7 @@ def _responsible_government_id(category: Category, route) -> int:
     return own.pk
 
 
+@retry_on_conflict
 @transaction.atomic
 def report_confirm(*, token) -> Report:
     """Confirm an email report through its link; confirming twice is harmless."""
@@ -196,6 +202,7 @@ def report_confirm(*, token) -> Report:
     return report
 
 
+@retry_on_conflict
 def report_change_status(
     *,
     report: Report,
@@ -251,6 +258,7 @@ def _check_outcome(report: Report, outcome: str, reason: str, duplicate_of: Repo
             raise DomainError("duplicate_of_required", _("Name the report this one duplicates."), fields={"duplicate_of": [_("Give another report.")]})
 
 
+@retry_on_conflict
 def report_reopen(*, report: Report, actor=None, actor_label: str = "", reason: str, by_reporter: bool = False) -> ReportEvent:
     """Reopen a closed report (by its reporter or by staff), with a reason; it becomes due again."""
     if not clean_text(reason):
@@ -276,6 +284,7 @@ def report_reopen(*, report: Report, actor=None, actor_label: str = "", reason: 
     return event
 
 
+@retry_on_conflict
 def report_reroute(*, report: Report, to_government: Area, actor=None, actor_label: str = "", reason: str) -> ReportEvent:
     """Send a report to another local government; both sides keep the record."""
     if not to_government.is_local_government:
@@ -300,6 +309,7 @@ def report_reroute(*, report: Report, to_government: Area, actor=None, actor_lab
     return event
 
 
+@retry_on_conflict
 def report_support(*, report: Report, user=None, email: str = "") -> bool:
     """Add a "me too"; False when this person already supports it. The count stays exact under races."""
     if user is None and not email:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.events import send_on_commit
+from core.events import send_event
 from geodata.models import Area
 from reports import services as report_services
 from reports.models import Comment, Report, ReportEvent, ReportPhoto
@@ -103,7 +103,7 @@ def report_official_update(*, report: Report, actor, public_note: str) -> Report
             actor_label=_government_label(report), created_at=now,
         )
         Report.objects.filter(pk=report.pk).update(updated_at=now)
-        send_on_commit(signals.report_official_update, Report, report=report, event=event)
+        send_event(signals.report_official_update, Report, report=report, event=event)
     return event
 
 

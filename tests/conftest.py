@@ -143,3 +143,19 @@ def pytest_runtest_teardown(item, nextitem):
 def _offline_basemap(settings):
     # Pages must not reach the internet in tests: serve no basemap tiles.
     settings.BASEMAP_TILE_URL = ""
+
+
+@pytest.fixture
+def deliver_mail(mailoutbox):
+    """Run the worker's delivery pass now, in this thread; returns Django's in-memory outbox.
+
+    Emails are queued in the outbox (notifications.outbox) with the change that causes them and
+    leave only through the worker, so a test delivers before it reads `mailoutbox`.
+    """
+    from notifications.outbox import outbox_deliver_due
+
+    def deliver():
+        outbox_deliver_due(limit=10_000)
+        return mailoutbox
+
+    return deliver

@@ -33,7 +33,7 @@ def test_signup_needs_consent_and_records_it(client):
     assert client.get(reverse("accounts:my-reports")).status_code == 200
 
 
-def test_login_logout_and_password_reset_by_email(client, mailoutbox):
+def test_login_logout_and_password_reset_by_email(client, deliver_mail):
     user = UserFactory(username="walker", email="walker@example.kr")
     response = client.post(reverse("accounts:login"), {"username": "walker", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:my-reports")
@@ -41,6 +41,7 @@ def test_login_logout_and_password_reset_by_email(client, mailoutbox):
     assert client.get(reverse("accounts:my-reports")).status_code == 302
 
     client.post(reverse("accounts:password_reset"), {"email": "walker@example.kr"})
+    mailoutbox = deliver_mail()
     assert len(mailoutbox) == 1
     link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mailoutbox[0].body).group(1)
     response = client.get(link, follow=True)

@@ -22,7 +22,7 @@ def area(code):
     return Area.objects.current().get(code=code)
 
 
-def test_email_alert_is_confirmed_by_link_then_receives_new_reports(client, mailoutbox, django_capture_on_commit_callbacks):
+def test_email_alert_is_confirmed_by_link_then_receives_new_reports(client, deliver_mail, django_capture_on_commit_callbacks):
     response = client.post(reverse("alerts:subscribe"), {"kind": "area", "local_government": "11010", "email": "Walker@Example.kr"})
     assert response.status_code == 400  # no consent
     with django_capture_on_commit_callbacks(execute=True):
@@ -30,20 +30,21 @@ def test_email_alert_is_confirmed_by_link_then_receives_new_reports(client, mail
     assert response.status_code == 302
     subscription = Subscription.objects.get()
     assert subscription.email == "walker@example.kr" and subscription.confirmed_at is None
+    mailoutbox = deliver_mail()
     assert [m.to for m in mailoutbox] == [["walker@example.kr"]]
     confirm_url = reverse("alerts:confirm", args=[subscription.token])
     assert confirm_url in mailoutbox[0].body
 
     with django_capture_on_commit_callbacks(execute=True):
         make_report()
-    assert len(mailoutbox) == 1  # not confirmed yet: nothing sent
+    assert len(deliver_mail()) == 1  # not confirmed yet: nothing sent
 
     assert client.get(confirm_url).status_code == 200
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         report = make_report(description="가로등 고장")
         make_report(at=HAEUNDAE)
-    assert len(mailoutbox) == 1
+    assert len(deliver_mail()) == 1
     message = mailoutbox[0]
     assert "가로등 고장" in message.body and f"/reports/{report.pk}/" in message.body
     unsubscribe = reverse("alerts:unsubscribe", args=[subscription.token])
@@ -51,25 +52,26 @@ def test_email_alert_is_confirmed_by_link_then_receives_new_reports(client, mail
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_radius_alert_matches_by_distance(mailoutbox, django_capture_on_commit_callbacks):
+def test_radius_alert_matches_by_distance(deliver_mail, django_capture_on_commit_callbacks):
     user = grant("21090", username="not-staff-here")  # any account; roles are irrelevant
     near = subscription_create(user=user, lon=JONGNO[0] + 0.003, lat=JONGNO[1], radius_m=500)  # ~265 m away
     far = subscription_create(email="far@example.kr", lon=JONGNO[0] + 0.02, lat=JONGNO[1], radius_m=500, consent=True)
     Subscription.objects.filter(pk=far.pk).update(confirmed_at=near.confirmed_at)
+    deliver_mail().clear()  # far's confirmation request
     with django_capture_on_commit_callbacks(execute=True):
         make_report()
-    assert [m.to for m in mailoutbox] == [[user.email]]
+    assert [m.to for m in deliver_mail()] == [[user.email]]
 
 
-def test_unconfirmed_report_alerts_only_once_confirmed(mailoutbox, django_capture_on_commit_callbacks):
+def test_unconfirmed_report_alerts_only_once_confirmed(deliver_mail, django_capture_on_commit_callbacks):
     subscription_create(user=grant("11010", username="alert-user"), local_government=area("11010"))
     with django_capture_on_commit_callbacks(execute=True):
         report = make_report(reporter=None, reporter_email="r@example.kr")
-    assert not [m for m in mailoutbox if "alert-user@example.kr" in m.to]
+    assert not [m for m in deliver_mail() if "alert-user@example.kr" in m.to]
     with django_capture_on_commit_callbacks(execute=True):
         report_confirm(token=report.confirmation_token)
     # The account is both staff (notice) and subscriber (alert): two different emails.
-    assert len([m for m in mailoutbox if "alert-user@example.kr" in m.to]) == 2
+    assert len([m for m in deliver_mail() if "alert-user@example.kr" in m.to]) == 2
 
 
 def test_one_click_unsubscribe(client):

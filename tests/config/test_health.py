@@ -1,17 +1,39 @@
 """/healthz: liveness and database reachability for load balancers."""
 
 import socket
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
+
+from notifications.models import OutboundMessage, WorkerHeartbeat
+from notifications.outbox import message_enqueue
+from notifications.worker import Worker
 
 
 @pytest.mark.django_db
-def test_healthy(client):
+def test_healthy_with_a_live_worker(client):
+    Worker().run_once()  # writes its heartbeat
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok", "database": "ok", "worker": {"alive": True, "queue_depth": 0, "oldest_pending_seconds": 0},
+    }
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_degraded_when_the_worker_is_gone(client, settings):
+    WorkerHeartbeat.objects.create(name="old-host:1", seen_at=timezone.now() - timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS + 5))
+    message = message_enqueue(to=["a@example.kr"], subject="s", body="b")
+    OutboundMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(seconds=90))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded" and body["database"] == "ok"
+    assert body["worker"]["alive"] is False and body["worker"]["queue_depth"] == 1
+    assert 90 <= body["worker"]["oldest_pending_seconds"] < 150
 
 
 def _unused_port() -> int:
@@ -33,6 +55,7 @@ def test_database_unreachable(client, django_db_setup, django_db_blocker):
             connection.settings_dict["PORT"] = port
         assert response.status_code == 503
         assert response.json() == {"status": "error", "database": "unavailable"}
+        assert response["Retry-After"] == "5"
         assert "no-cache" in response["Cache-Control"]
         # The connection works again.
         assert client.get("/healthz").status_code == 200

@@ -6,7 +6,6 @@ import re
 import uuid
 
 import pytest
-from django.core import mail
 
 from reports.models import Question, Report, Status
 from reports.services import report_change_status
@@ -94,14 +93,14 @@ def test_report_form_renders_inputs_per_datatype(client):
 # --- filing -------------------------------------------------------------------------------
 
 
-def test_email_report_waits_for_the_link_then_is_public(client, pothole, django_capture_on_commit_callbacks):
+def test_email_report_waits_for_the_link_then_is_public(client, pothole, deliver_mail, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/reports/new/", report_post(client, pothole, photos=[photo_upload()]))
     assert response.status_code == 302 and response.url == "/reports/sent/"
     report = Report.objects.get()
     assert report.confirmed_at is None and report.answers == {"size": "large"} and report.photos.count() == 1
     assert client.get(f"/reports/{report.pk}/").status_code == 404
-    link = re.search(r"/reports/confirm/[0-9a-f-]+/", mail.outbox[0].body).group(0)
+    link = re.search(r"/reports/confirm/[0-9a-f-]+/", deliver_mail()[0].body).group(0)
     assert client.get(link).url == f"/reports/{report.pk}/"
     assert client.get(f"/reports/{report.pk}/").status_code == 200
     assert client.get(f"/reports/confirm/{uuid.uuid4()}/").status_code == 404

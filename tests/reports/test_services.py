@@ -68,9 +68,10 @@ def test_email_only_report_waits_for_confirmation():
     assert Report.objects.public().filter(pk=report.pk).exists()
 
 
-def test_confirmation_email_carries_the_link(django_capture_on_commit_callbacks):
+def test_confirmation_email_carries_the_link(deliver_mail, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report = make_report(reporter_email="resident@example.kr")
+    deliver_mail()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["resident@example.kr"]
     assert f"/reports/confirm/{report.confirmation_token}/" in mail.outbox[0].body

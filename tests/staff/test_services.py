@@ -13,11 +13,12 @@ from tests.staff.conftest import grant
 pytestmark = pytest.mark.django_db
 
 
-def test_new_report_notice_goes_to_the_routed_governments_staff_only(jongno_staff, haeundae_staff, jongno_expert, mailoutbox, django_capture_on_commit_callbacks):
+def test_new_report_notice_goes_to_the_routed_governments_staff_only(jongno_staff, haeundae_staff, jongno_expert, deliver_mail, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         report = make_report(reporter_email="resident@example.kr", reporter=None)
         from reports.services import report_confirm
         report_confirm(token=report.confirmation_token)
+    mailoutbox = deliver_mail()
     notices = [m for m in mailoutbox if jongno_staff.email in m.to]
     assert len(notices) == 1
     assert f"{report.pk}" in notices[0].subject and report.local_government.name in notices[0].subject
@@ -25,55 +26,59 @@ def test_new_report_notice_goes_to_the_routed_governments_staff_only(jongno_staf
     assert not [m for m in mailoutbox if haeundae_staff.email in m.to or jongno_expert.email in m.to]
 
 
-def test_unconfirmed_report_sends_no_staff_notice(jongno_staff, mailoutbox, django_capture_on_commit_callbacks):
+def test_unconfirmed_report_sends_no_staff_notice(jongno_staff, deliver_mail, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         make_report(reporter_email="resident@example.kr", reporter=None)
-    assert not [m for m in mailoutbox if jongno_staff.email in m.to]
+    assert not [m for m in deliver_mail() if jongno_staff.email in m.to]
 
 
-def test_digest_staff_get_one_email_from_the_command(mailoutbox, django_capture_on_commit_callbacks):
+def test_digest_staff_get_one_email_from_the_command(deliver_mail, django_capture_on_commit_callbacks):
     digest_user = grant("11010", notify=StaffRole.Notify.DAILY_DIGEST, username="digest-officer")
     with django_capture_on_commit_callbacks(execute=True):
         first = make_report()
         second = make_report()
+    mailoutbox = deliver_mail()
     assert not [m for m in mailoutbox if digest_user.email in m.to]
     assert DigestEntry.objects.filter(user=digest_user).count() == 2
     call_command("send_staff_digests", stdout=open("/dev/null", "w"))
-    digests = [m for m in mailoutbox if digest_user.email in m.to]
+    digests = [m for m in deliver_mail() if digest_user.email in m.to]
     assert len(digests) == 1
     assert f"#{first.pk}" in digests[0].body and f"#{second.pk}" in digests[0].body
     assert not DigestEntry.objects.exists()
     call_command("send_staff_digests", stdout=open("/dev/null", "w"))
-    assert len([m for m in mailoutbox if digest_user.email in m.to]) == 1
+    assert len([m for m in deliver_mail() if digest_user.email in m.to]) == 1
 
 
-def test_status_change_emails_reporter_and_supporters_once_each(jongno_staff, mailoutbox, django_capture_on_commit_callbacks):
+def test_status_change_emails_reporter_and_supporters_once_each(jongno_staff, deliver_mail, django_capture_on_commit_callbacks):
     reporter = UserFactory(email="reporter@example.kr")
     report = make_report(reporter=reporter)
     supporter = UserFactory(email="supporter@example.kr")
     report_support(report=report, user=supporter)
     report_support(report=report, email="walker@example.kr")
     report_support(report=report, email="REPORTER@example.kr")  # the reporter supporting too gets one email
+    mailoutbox = deliver_mail()
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         event = services.staff_change_status(report=report, actor=jongno_staff, to_status=Status.ACKNOWLEDGED, public_note="확인했습니다")
     assert event.actor_label == "종로구"
+    deliver_mail()
     recipients = sorted(address.lower() for m in mailoutbox for address in m.to)
     assert recipients == ["reporter@example.kr", "supporter@example.kr", "walker@example.kr"]
     assert "확인했습니다" in mailoutbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         services.staff_change_status(report=report, actor=jongno_staff, to_status=Status.CLOSED, outcome=Outcome.RESOLVED, public_note="고쳤습니다")
-    assert len(mailoutbox) == 6
+    assert len(deliver_mail()) == 6
     report.refresh_from_db()
     assert report.status == Status.CLOSED and report.outcome == Outcome.RESOLVED
 
 
-def test_official_update_is_public_and_emailed(jongno_staff, mailoutbox, django_capture_on_commit_callbacks):
+def test_official_update_is_public_and_emailed(jongno_staff, deliver_mail, django_capture_on_commit_callbacks):
     report = make_report(reporter=UserFactory(email="reporter@example.kr"))
+    deliver_mail().clear()  # the staff notice of the new report
     with django_capture_on_commit_callbacks(execute=True):
         event = services.report_official_update(report=report, actor=jongno_staff, public_note="다음 주에 보수합니다")
     assert event.kind == ReportEvent.Kind.UPDATE and event.is_public
-    assert [m.to for m in mailoutbox] == [["reporter@example.kr"]]
+    assert [m.to for m in deliver_mail()] == [["reporter@example.kr"]]
     with pytest.raises(DomainError):
         services.report_official_update(report=report, actor=jongno_staff, public_note="<b></b>  ")
 
@@ -125,9 +130,10 @@ def test_assign_to_department_and_officer_of_the_same_government(jongno_staff, j
     assert not event.is_public and event.data["department_name"] == "도로과"
 
 
-def test_reroute_moves_the_report_and_tells_the_new_staff(jongno_staff, haeundae_staff, haeundae, mailoutbox, django_capture_on_commit_callbacks):
+def test_reroute_moves_the_report_and_tells_the_new_staff(jongno_staff, haeundae_staff, haeundae, deliver_mail, django_capture_on_commit_callbacks):
     report = make_report()
     services.report_assign(report=report, actor=jongno_staff, officer=jongno_staff)
+    mailoutbox = deliver_mail()
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         event = services.staff_reroute(report=report, actor=jongno_staff, to_government=haeundae, reason="해운대구 관할")
@@ -135,7 +141,7 @@ def test_reroute_moves_the_report_and_tells_the_new_staff(jongno_staff, haeundae
     report.refresh_from_db()
     assert report.local_government == haeundae
     assert not ReportAssignment.objects.filter(report=report).exists()
-    assert [m.to for m in mailoutbox] == [[haeundae_staff.email]]
+    assert [m.to for m in deliver_mail()] == [[haeundae_staff.email]]
     with pytest.raises(PermissionDenied):
         services.staff_change_status(report=report, actor=jongno_staff, to_status=Status.ACKNOWLEDGED)
     services.staff_change_status(report=report, actor=haeundae_staff, to_status=Status.ACKNOWLEDGED)

@@ -1,0 +1,66 @@
+"""The outbox: one row per message, written in the transaction of the change that causes it.
+
+A worker (`manage.py run_worker`) delivers due rows; see notifications.outbox for the guarantee.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundMessage(models.Model):
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        DEAD = "dead", _("Dead")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.EMAIL)
+    to = models.JSONField(_("to"), default=list)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("body"))
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # Stable across retries, so a copy re-sent after a worker crash can be recognised by receivers.
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        indexes = [
+            # The worker's only query: due pending rows, oldest first.
+            models.Index(
+                fields=["next_attempt_at"], name="outbox_pending_due", condition=models.Q(status="pending")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Each worker process writes its row every poll; /healthz reads the newest."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScheduledRun(models.Model):
+    """When each scheduled job last ran; the row is locked while it runs, so several workers run it once."""
+
+    job = models.CharField(max_length=100, primary_key=True)
+    last_run_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.job
