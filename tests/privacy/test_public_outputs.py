@@ -162,6 +162,17 @@ def export_local_governments(client, world, headers):
     return Output(text, {report.pk for report in world.reports})
 
 
+def printable_map(code: str):
+    def fetch(client, world, headers):
+        raw = _body(client.get(f"/exports/local_governments/{code}/map.html"))
+        text = _decoded(raw)
+        markers = [(float(lon), float(lat)) for lat, lon in re.findall(r"L\.circleMarker\(\s*\[([-\d.]+),\s*([-\d.]+)\]", text)]
+        ids = [int(n) for n in re.findall(r"#(\d+) ", text)]
+        assert len(markers) == len(ids)  # one tooltip per marker, in the same order
+        return Output(text, set(ids), dict(zip(ids, markers, strict=True)))
+    return fetch
+
+
 def ogc_items(fmt: str):
     def fetch(client, world, headers):
         response = client.get("/ogc/collections/reports/items", {"f": fmt, "limit": 100})
@@ -252,6 +263,8 @@ OUTPUTS: dict[str, tuple[Callable, Callable[[World], set[int]]]] = {
     "export-ndjson": (export_lines("ndjson"), lambda w: {r.pk for r in w.reports}),
     "export-csv": (export_csv, lambda w: {r.pk for r in w.reports}),
     "export-local-governments": (export_local_governments, lambda w: {r.pk for r in w.reports}),
+    "export-printable-map-11010": (printable_map("11010"), lambda w: {r.pk for r in w.seoul_reports}),
+    "export-printable-map-21090": (printable_map("21090"), lambda w: {w.sensitive.pk}),
     "ogc-items-json": (ogc_items("json"), lambda w: {r.pk for r in w.reports}),
     "ogc-items-html": (ogc_items("html"), lambda w: {r.pk for r in w.reports}),
     "ogc-item-sensitive-json": (ogc_item("sensitive", "json"), lambda w: {w.sensitive.pk}),
