@@ -30,7 +30,8 @@ from geodata.models import Area
 from reports.models import Question, Report
 from reports.services import report_change_status, report_support
 from reports.services_comments import comment_create
-from staff.models import StaffRole
+from staff.models import Department, StaffRole
+from staff.services import report_assign
 from tests.factories import JONGNO, CategoryFactory, QuestionFactory, UserFactory, make_report, photo_upload
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +44,14 @@ N = 2
 @dataclass(frozen=True)
 class Endpoint:
     url: str
-    rows: str = "reports"  # what grows: "reports", "categories" or "areas" (through {limit})
+    rows: str = "reports"  # what grows: "reports", "comments" (of {report}), "categories" or "areas" (through {limit})
     staff: bool = False
     aggregate: bool = False  # shows counts per government rather than the reports
 
 
 ENDPOINTS = {
     "rest-reports": Endpoint("/api/v1/reports/"),
+    "rest-comments": Endpoint("/api/v1/reports/{report}/comments/", rows="comments"),
     "rest-categories": Endpoint("/api/v1/categories/", rows="categories"),
     "rest-areas": Endpoint("/api/v1/areas/?level=submunicipal&limit={limit}", rows="areas"),
     "open311-requests": Endpoint("/open311/v2/requests.json"),
@@ -74,7 +76,9 @@ ENDPOINTS = {
 class Rows:
     """Grows the data an endpoint lists, each row as rich as real ones (related rows of every kind)."""
 
-    def __init__(self):
+    def __init__(self, officer=None):
+        self.officer = officer  # assigns every other report to a department and to this officer
+        self.department = Department.objects.create(local_government=officer.staff_roles.get().local_government, name="도로과") if officer else None
         # No name on the account and show_name ticked: the public name is looked up on the account.
         self.reporter = UserFactory(username="counted-reporter", first_name="", last_name="", password=None)
         self.app = api_client_create(name="Counting app")
@@ -95,6 +99,15 @@ class Rows:
         if kind == "categories":
             made = [self._category() for _ in range(n)]
             return made[-1].code
+        if kind == "comments":
+            if not self.reports:
+                self.add("reports", 1)
+            start = self.reports[0].comments.count()
+            for k in range(start, start + n):
+                # Half by an account, half by email; some with the name shown.
+                author = {"author": self.reporter} if k % 2 else {"author_email": f"c{k}@example.kr", "author_name": "댓글", "show_name": True}
+                comment_create(report=self.reports[0], text=f"comment-{k}", **author)
+            return f"comment-{start + n - 1}"
         for _ in range(n):
             i = len(self.reports)
             who = {"reporter": self.reporter, "show_name": True} if i % 2 else {"api_client": self.app, "reporter_email": f"r{i}@example.kr"}
@@ -105,6 +118,8 @@ class Rows:
             report_change_status(report=report, to_status="acknowledged", public_note="확인했습니다")
             comment_create(report=report, text="저도요", author_email=f"c{i}@example.kr")
             report_support(report=report, email=f"s{i}@example.kr")
+            if self.officer is not None and i % 2:
+                report_assign(report=report, actor=self.officer, department=self.department, officer=self.officer)
             self.reports.append(report)
         return str(self.reports[-1].pk)
 
@@ -133,17 +148,18 @@ def _baselines() -> dict[str, int]:
 @pytest.mark.parametrize("name", ENDPOINTS)
 def test_query_count_is_the_baseline_and_flat_in_rows(client, name):
     endpoint = ENDPOINTS[name]
-    rows = Rows()
+    officer = None
     if endpoint.staff:
         officer = UserFactory(username="counting-officer", password=None)
         StaffRole.objects.create(user=officer, local_government=Area.objects.current().get(code="11010"), role=StaffRole.Role.STAFF)
         client.force_login(officer)
+    rows = Rows(officer)
 
     counts, added = [], 0
     for n in (N, 3 * N):
         marker = rows.add(endpoint.rows, n - added)
         added = n
-        url = endpoint.url.format(limit=n)
+        url = endpoint.url.format(limit=n, report=rows.reports[0].pk if rows.reports else "")
         if n == N:
             _measure(client, url)  # warm-up: per-process caches (content types, translations) fill once
         count, body = _measure(client, url)
