@@ -36,7 +36,8 @@ def subscription_list_for_user(*, user) -> QuerySet[Subscription]:
 
 def feed_reports_in_area(*, code: str) -> QuerySet[Report]:
     reports = report_list(filters=ReportFilters(local_government=code))
-    return reports.select_related("category", "local_government").order_by("-created_at", "-id")[:FEED_SIZE]
+    # The reporter too: a shown name may be the account's (Report.public_name), one query per item otherwise.
+    return reports.select_related("category", "local_government", "reporter").order_by("-created_at", "-id")[:FEED_SIZE]
 
 
 def feed_reports_near(*, lon: float, lat: float, radius_m: int) -> QuerySet[Report]:
@@ -45,6 +46,6 @@ def feed_reports_near(*, lon: float, lat: float, radius_m: int) -> QuerySet[Repo
     return (
         report_list()
         .filter(public_location__dwithin=(point, degrees), public_location__distance_lte=(point, D(m=radius_m)))
-        .select_related("category", "local_government")
+        .select_related("category", "local_government", "reporter")
         .order_by("-created_at", "-id")[:FEED_SIZE]
     )

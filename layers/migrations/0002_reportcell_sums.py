@@ -50,12 +50,50 @@ SELECT layers_reportcell_refresh();
 """
 
 
+# The reverse puts back 0001's functions, which know neither the sums nor the deferral, before the
+# columns go: left in place, the trigger would write the dropped columns and every report write
+# would fail. The counts themselves are unchanged, so no refresh is needed.
+REVERSE = r"""
+CREATE OR REPLACE FUNCTION layers_reportcell_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  public_old text := 'SELECT public_location AS g, category_id, status, -1 AS n FROM old_rows WHERE confirmed_at IS NOT NULL AND NOT is_hidden';
+  public_new text := 'SELECT public_location AS g, category_id, status, 1 AS n FROM new_rows WHERE confirmed_at IS NOT NULL AND NOT is_hidden';
+  delta text;
+BEGIN
+  delta := CASE TG_OP WHEN 'INSERT' THEN public_new WHEN 'DELETE' THEN public_old
+                      ELSE public_old || ' UNION ALL ' || public_new END;
+  EXECUTE format($f$
+    INSERT INTO layers_reportcell (z, x, y, category_id, status, count)
+    SELECT l.z, b.x >> (16 - l.z), b.y >> (16 - l.z), b.category_id, b.status, sum(b.n)
+    FROM (
+      SELECT layers_cell_x(ST_X(g)) AS x, layers_cell_y(ST_Y(g)) AS y, category_id, status, sum(n) AS n
+      FROM (%s) d GROUP BY 1, 2, 3, 4
+    ) b CROSS JOIN generate_series(4, 16) AS l(z)
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(b.n) <> 0
+    ON CONFLICT (z, x, y, category_id, status) DO UPDATE SET count = layers_reportcell.count + EXCLUDED.count
+  $f$, delta);
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION layers_reportcell_refresh() RETURNS void LANGUAGE sql AS $$
+  TRUNCATE layers_reportcell;
+  INSERT INTO layers_reportcell (z, x, y, category_id, status, count)
+  SELECT l.z, b.x >> (16 - l.z), b.y >> (16 - l.z), b.category_id, b.status, sum(b.n)
+  FROM (
+    SELECT layers_cell_x(ST_X(public_location)) AS x, layers_cell_y(ST_Y(public_location)) AS y, category_id, status, count(*) AS n
+    FROM reports_report WHERE confirmed_at IS NOT NULL AND NOT is_hidden GROUP BY 1, 2, 3, 4
+  ) b CROSS JOIN generate_series(4, 16) AS l(z)
+  GROUP BY 1, 2, 3, 4, 5;
+$$;
+"""
+
+
 class Migration(migrations.Migration):
     dependencies = [("layers", "0001_initial")]
 
     operations = [
         migrations.AddField("reportcell", "lon_sum", models.FloatField(db_default=0.0)),
         migrations.AddField("reportcell", "lat_sum", models.FloatField(db_default=0.0)),
-        # Forward only: 0001's reverse drops these functions anyway.
-        migrations.RunSQL(FUNCTIONS, migrations.RunSQL.noop),
+        migrations.RunSQL(FUNCTIONS, REVERSE),
     ]
