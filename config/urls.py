@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import privacy
 from config.health import healthz
+from mapping.media import photo
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -21,10 +21,9 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("alerts/", include("mapping.alert_urls")),
     path("", include("mapping.urls")),
+    # Uploaded photos, in every environment, through the view that checks who may see them.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", photo, name="media"),
 ]
 
 # An unreachable database answers 503, even when it fails outside a view (core.middleware).
 handler500 = "core.middleware.server_error"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -98,11 +98,24 @@ def feature_bytes(rows: list[tuple]) -> list[bytes]:
     return [b'{"id":%d,%b' % (fid, memoryview(text)[1:]) for fid, text in rows]
 
 
+def csv_text(column: str) -> str:
+    """SQL of a text cell that a spreadsheet will not run as a formula (OWASP's CSV-injection
+    advice): a cell starting with = + - @ tab or carriage return gets a leading single quote.
+    Every text cell of a CSV export goes through this; numbers and coordinates stay numeric."""
+    return rf"CASE WHEN left({column}, 1) IN ('=', '+', '-', '@', E'\t', E'\r') THEN '''' || {column} ELSE {column} END"
+
+
+CSV_TEXT_COLUMNS = (
+    "category_code", "category_name", "status", "outcome", "local_government_code", "local_government_name",
+    "address", "description",
+)
+
+
 def report_csv_sql(*, filters: ReportFilters) -> tuple[str, tuple]:
     sql, params = report_rows(filters=filters).query.sql_with_params()
+    text = ", ".join(csv_text(f"t.{column}") for column in CSV_TEXT_COLUMNS)
     return (
-        "SELECT t.id, t.category_code, t.category_name, t.status, t.outcome, t.local_government_code,"
-        " t.local_government_name, t.address, t.description, t.support_count,"
+        f"SELECT t.id, {text}, t.support_count,"
         " to_json(t.created_at) #>> '{}', to_json(t.updated_at) #>> '{}', t.sample,"
         f" round(ST_X(t.geom)::numeric, 6), round(ST_Y(t.geom)::numeric, 6) FROM ({sql}) t ORDER BY t.id",
         params,

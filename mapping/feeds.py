@@ -19,8 +19,21 @@ from reports.services import validate_coordinates
 DEFAULT_RADIUS_M = 1000
 
 
+class PlainTextAtom1Feed(Atom1Feed):
+    """Summaries as `type="text"`: a feed reader shows a report's words and never renders them.
+
+    Django writes `type="html"`, and a resident's text is not HTML: an unclosed
+    `<img src=x onerror=...` survives strip_tags and would run in readers that render summaries.
+    """
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, {**item, "description": None})
+        if item.get("description") is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ReportFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
 
     def item_title(self, report: Report) -> str:
         return f"#{report.pk} {report.category.name} · {report.get_status_display()}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from reports.models import Category, Outcome, Question, Report, ReportEvent, Status
 from reports.services import ADMIN_EDITABLE_FIELDS, report_change_status, report_edit
+from reports.services_categories import category_save
 
 
 class QuestionInline(admin.TabularInline):
@@ -23,6 +24,12 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en", "keywords")
     raw_id_fields = ("local_government",)
     inlines = [QuestionInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Through the service: a change of sensitivity moves the public points of the reports.
+        moved = category_save(category=obj)
+        if moved:
+            self.message_user(request, _("The public location of %(n)d report(s) was recomputed.") % {"n": moved}, messages.INFO)
 
 
 class ReportEventInline(admin.TabularInline):

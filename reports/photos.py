@@ -1,4 +1,10 @@
-"""Photo safety: decide the type by decoding, refuse bombs, strip every bit of metadata."""
+"""Photo safety: decide the type by decoding, refuse bombs, store the pixels and nothing else.
+
+Every upload channel (web form, REST API, Open311) goes through `photo_clean`. The stored file
+is rebuilt from the decoded pixels, so no metadata block can survive: EXIF, GPS, XMP, ICC
+profiles, JPEG comments, PNG text chunks, MPO extra frames and bytes appended after the image
+(polyglots) are all left behind.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,25 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import pillow_heif
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
+# iPhones take HEIC (HEIF) photos; pillow-heif's wheel carries its own libheif.
+pillow_heif.register_heif_opener()
+
+# What phones produce. MPO, the JPEG of multi-picture cameras (several Samsung, Fujifilm and
+# Apple models), is opened by the JPEG opener and reported as "MPO"; only its first frame is kept.
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+# Browsers do not show HEIF, and an MPO is a JPEG with more frames: both are stored as JPEG.
+STORED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "HEIF": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Pillow refuses images above twice this many pixels; we refuse anything above it at all.
 MAX_PIXELS = 40_000_000
 MAX_EDGE = 2560
+_SRGB = ImageCms.createProfile("sRGB")
 
 
 class PhotoError(ValueError):
@@ -47,8 +62,35 @@ def _gps(image: Image.Image) -> tuple[float, float] | None:
     return None
 
 
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """Phones tag photos with Display P3 and the like: convert the colours, since no profile is kept."""
+    if not icc or image.mode not in ("RGB", "RGBA"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, source, _SRGB, outputMode=image.mode) or image
+    except (ImageCms.PyCMSError, OSError, TypeError, ValueError):
+        return image  # an unreadable profile: the pixels as they are, still without it
+
+
+def _pixels_only(image: Image.Image, stored_format: str) -> Image.Image:
+    """A new image holding only the pixels: Pillow's encoders copy some of `info` (the JPEG
+    comment, the PNG ICC profile) when saving, so nothing of the upload's `info` may reach them."""
+    icc = image.info.get("icc_profile")
+    if stored_format == "JPEG":
+        mode = "L" if image.mode in ("L", "1") else "RGB"
+    else:
+        mode = "RGBA" if _has_alpha(image) else ("L" if image.mode in ("L", "1") and stored_format == "PNG" else "RGB")
+    converted = _to_srgb(image.convert(mode) if image.mode != mode else image, icc)
+    return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
 def photo_clean(upload, *, max_bytes: int | None = None) -> CleanPhoto:
-    """Decode an uploaded photo and re-encode it without EXIF/GPS; raise PhotoError with a message."""
+    """Decode an uploaded photo and re-encode its pixels alone; raise PhotoError with a message."""
     limit = max_bytes or settings.PHOTO_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
@@ -62,26 +104,27 @@ def photo_clean(upload, *, max_bytes: int | None = None) -> CleanPhoto:
             image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             if image.width * image.height > MAX_PIXELS:
                 raise PhotoError(_("The photo has too many pixels."))
-            image.load()
+            image.load()  # the first frame of an MPO
+            gps = _gps(image)
+            # Turned upright by its EXIF orientation before the EXIF is dropped.
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((MAX_EDGE, MAX_EDGE))
+            stored_format = STORED_FORMATS[image.format]
+            clean = _pixels_only(upright, stored_format)
+    except PhotoError:
+        raise  # a ValueError too, already worded
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PhotoError(_("The photo has too many pixels.")) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise PhotoError(_("This file is not a JPEG, PNG or WebP photo, or it is damaged.")) from exc
-    fmt = image.format
-    gps = _gps(image)
-    image = ImageOps.exif_transpose(image)
-    image.thumbnail((MAX_EDGE, MAX_EDGE))
-    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, KeyError, EOFError) as exc:
+        raise PhotoError(_("This file is not a JPEG, PNG, WebP or HEIC photo, or it is damaged.")) from exc
     out = io.BytesIO()
-    # Saving without exif=/pnginfo= drops every metadata block.
-    if fmt == "JPEG":
-        image.save(out, "JPEG", quality=85, optimize=True)
-    elif fmt == "PNG":
-        image.save(out, "PNG", optimize=True)
+    if stored_format == "JPEG":
+        clean.save(out, "JPEG", quality=85, optimize=True)
+    elif stored_format == "PNG":
+        clean.save(out, "PNG", optimize=True)
     else:
-        image.save(out, "WEBP", quality=85)
-    return CleanPhoto(content=ContentFile(out.getvalue(), name=f"photo.{EXTENSIONS[fmt]}"), gps=gps)
+        clean.save(out, "WEBP", quality=85)
+    return CleanPhoto(content=ContentFile(out.getvalue(), name=f"photo.{EXTENSIONS[stored_format]}"), gps=gps)
 
 
 def photo_gps(upload) -> tuple[float, float] | None:

