@@ -231,7 +231,8 @@ class ReportSupportApi(KeyedApiView):
         report = get_public_report(report_id)
         data = validated(SupportCreateInputSerializer, request.data)
         try:
-            added = report_support(report=report, email=data["email"])
+            # The key's client vouches for its users, as it does for their reports.
+            added = report_support(report=report, email=data["email"], api_client=request.auth.client)
         except DomainError as exc:
             raise report_error_to_api(exc) from exc
         body = SupportOutputSerializer({"supported": added, "support_count": report.support_count}).data
