@@ -152,6 +152,9 @@ def personal_data_purge(*, now=None) -> dict[str, int]:
         unconfirmed = deleted.get("reports.Report", 0)
         _total, deleted = Subscription.objects.filter(confirmed_at__isnull=True, created_at__lt=unconfirmed_before).delete()
         subscriptions = deleted.get("alerts.Subscription", 0)
+        # Never counted, so the counts stay as they are.
+        _total, deleted = Support.objects.filter(confirmed_at__isnull=True, created_at__lt=unconfirmed_before).delete()
+        unconfirmed_supports = deleted.get("reports.Support", 0)
         # Files are not transactional: remove them only once the rows are surely gone.
         transaction.on_commit(lambda: [photo.image.delete(save=False) for photo in photos])
     return {
@@ -160,5 +163,6 @@ def personal_data_purge(*, now=None) -> dict[str, int]:
         "supporter_emails_deleted": supporter_emails,
         "unconfirmed_reports_deleted": unconfirmed,
         "unconfirmed_subscriptions_deleted": subscriptions,
+        "unconfirmed_supports_deleted": unconfirmed_supports,
         "rate_limit_hits_deleted": rate_limit_purge(),
     }

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import EmailConfirmation
-from accounts.services import account_confirmation_token, user_signup
+from accounts.services import account_confirmation_token, personal_data_purge, user_signup
 from core.errors import DomainError
 from core.http import client_ip
 from reports.models import Comment, Report, Support
@@ -225,3 +227,14 @@ def test_rate_limits_count_clients_behind_a_proxy_separately(client, settings):
     assert client.post(url, {"email": "a@example.kr"}, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
     assert client.post(url, {"email": "b@example.kr"}, HTTP_X_FORWARDED_FOR="198.51.100.8").status_code == 302
     assert client.post(url, {"email": "c@example.kr"}, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+
+
+def test_unconfirmed_supports_are_forgotten_after_a_week_and_were_never_counted():
+    report = make_report()
+    report_support(report=report, email="old@example.kr")
+    report_support(report=report, email="new@example.kr")
+    Support.objects.filter(email="old@example.kr").update(created_at=timezone.now() - timedelta(days=8))
+    assert personal_data_purge()["unconfirmed_supports_deleted"] == 1
+    assert list(Support.objects.values_list("email", flat=True)) == ["new@example.kr"]
+    report.refresh_from_db()
+    assert report.support_count == 0
