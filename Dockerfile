@@ -20,11 +20,13 @@ RUN pip install -r requirements.txt gunicorn==23.0.0
 COPY . .
 
 # Build-time only values: collectstatic/compilemessages need importable settings, not a database.
+# collectstatic runs in production mode so WhiteNoise gets its hashed, compressed files and manifest.
 RUN if find . -name '*.po' -not -path './.venv/*' | grep -q .; then \
       SECRET_KEY=build-only DATABASE_URL=postgresql://build@localhost/build \
       python manage.py compilemessages --ignore=.venv; \
     fi \
- && SECRET_KEY=build-only DATABASE_URL=postgresql://build@localhost/build \
+ && DONGNE_ENV=production SECRET_KEY=build-only-not-a-secret-0123456789abcdef \
+    ALLOWED_HOSTS=build.invalid SITE_URL=https://build.invalid DATABASE_URL=postgresql://build@localhost/build \
     python manage.py collectstatic --noinput \
  && useradd --system --uid 10001 --home-dir /app dongne \
  && mkdir -p /app/media \

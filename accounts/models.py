@@ -34,3 +34,22 @@ class RateLimitHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EmailConfirmation(models.Model):
+    """A self-signed-up account's address until its owner opens the emailed link.
+
+    Accounts an administrator made (admin, createsuperuser) have none and are trusted as they are.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_confirmation")
+    email = models.EmailField(_("email"))
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email confirmation")
+        verbose_name_plural = _("email confirmations")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {'confirmed' if self.confirmed_at else 'waiting'}"

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import RateLimitHit
+from core.http import client_ip
 
 
 def _key_hash(scope: str, key: str) -> str:
@@ -40,14 +41,9 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> 
     return False
 
 
-def client_address(request) -> str:
-    """The client's address as the server saw it (set REMOTE_ADDR from a trusted proxy in deployment)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def rate_limit_request(request, *, scope: str, email: str = "", limit: int, window_seconds: int) -> bool:
     """True when this request is over the limit by its client address or by the email it gives."""
-    if rate_limit_hit(scope=scope, key=f"ip:{client_address(request)}", limit=limit, window_seconds=window_seconds):
+    if rate_limit_hit(scope=scope, key=f"ip:{client_ip(request) or 'unknown'}", limit=limit, window_seconds=window_seconds):
         return True
     if email and rate_limit_hit(scope=scope, key=f"email:{email}", limit=limit, window_seconds=window_seconds):
         return True
@@ -77,3 +73,28 @@ def limit_for(scope: str) -> tuple[int, int]:
 def rate_limited(request, *, scope: str, email: str = "") -> bool:
     limit, window = limit_for(scope)
     return rate_limit_request(request, scope=scope, email=email, limit=limit, window_seconds=window)
+
+
+# Per-account limits, per hour: signing in is no longer a way around the limits.
+ACCOUNT_LIMIT_SETTINGS = {
+    "report": ("REPORTS_PER_ACCOUNT_PER_HOUR", 20),
+    "comment": ("COMMENTS_PER_ACCOUNT_PER_HOUR", 30),
+    "support": ("SUPPORTS_PER_ACCOUNT_PER_HOUR", 60),
+}
+
+
+def account_rate_limited(*, scope: str, user) -> bool:
+    """Count one `scope` action of a signed-in account; True when it is over its hourly limit.
+
+    Call it inside the transaction that saves the action, so an action that fails is not counted.
+    """
+    name, default = ACCOUNT_LIMIT_SETTINGS[scope]
+    limit = int(getattr(settings, name, default))
+    return rate_limit_hit(scope=f"account-{scope}", key=f"user:{user.pk}", limit=limit, window_seconds=3600)
+
+
+def rate_limited_by_ip_and_email(request, *, scope: str, email: str, ip_limit: int, email_limit: int, window_seconds: int = 3600) -> bool:
+    """Like rate_limit_request, with a limit of its own for the address given (sign-ups, password resets)."""
+    if rate_limit_hit(scope=scope, key=f"ip:{client_ip(request) or 'unknown'}", limit=ip_limit, window_seconds=window_seconds):
+        return True
+    return bool(email) and rate_limit_hit(scope=scope, key=f"email:{email}", limit=email_limit, window_seconds=window_seconds)

@@ -6,14 +6,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import PrivacyConsent
+from accounts.models import EmailConfirmation, PrivacyConsent
 from accounts.ratelimit import rate_limit_purge
+from accounts.signals import account_needs_confirmation
 from alerts.models import Subscription
+from core.errors import DomainError, ErrorCode
+from core.events import send_event
 from reports.models import Comment, Report, ReportEvent, ReportPhoto, Status, Support
+from reports.services import report_confirm, support_confirm
 
 # Bump when the notice in templates/accounts/privacy_notice.html changes materially.
 PRIVACY_NOTICE_VERSION = "2026-05"
@@ -27,12 +33,70 @@ def retention_days() -> int:
     return int(getattr(settings, "PERSONAL_DATA_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
 
 
+CONFIRMATION_SALT = "accounts.email-confirmation"
+
+
 @transaction.atomic
 def user_signup(*, username: str, email: str, password: str) -> object:
-    """Create an account and record the consent given on the form."""
+    """Create an account, record the consent given on the form, and email the confirmation link.
+
+    Until the address is confirmed the account's reports and supports wait, unpublished and uncounted.
+    """
     user = get_user_model().objects.create_user(username=username, email=email, password=password)
     PrivacyConsent.objects.create(user=user, notice_version=PRIVACY_NOTICE_VERSION)
+    EmailConfirmation.objects.create(user=user, email=user.email)
+    send_event(account_needs_confirmation, get_user_model(), user=user, token=account_confirmation_token(user=user))
     return user
+
+
+def account_confirmation_token(*, user) -> str:
+    # Signed and timestamped: nothing to store, and it names the address it confirms.
+    return signing.dumps({"user": user.pk, "email": user.email.lower()}, salt=CONFIRMATION_SALT, compress=True)
+
+
+def account_confirmation_resend(*, user) -> bool:
+    """Send the link again; False when there is nothing to confirm."""
+    if not EmailConfirmation.objects.filter(user=user, confirmed_at__isnull=True).exists():
+        return False
+    send_event(account_needs_confirmation, get_user_model(), user=user, token=account_confirmation_token(user=user))
+    return True
+
+
+def account_confirm_email(*, token: str):
+    """Confirm an account's address from its link; confirming twice is harmless.
+
+    The address is now proven, so what waited for it goes ahead: the account's reports become
+    public, its supports count, and the reports filed earlier with that address (email-only)
+    become the account's.
+    """
+    max_age = timedelta(days=int(getattr(settings, "ACCOUNT_CONFIRMATION_DAYS", 7)))
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise DomainError(ErrorCode.UNKNOWN_TOKEN, _("This confirmation link has expired: sign in and ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise DomainError(ErrorCode.UNKNOWN_TOKEN, _("This confirmation link is not valid.")) from exc
+    with transaction.atomic():
+        confirmation = EmailConfirmation.objects.select_for_update().select_related("user").filter(user_id=data.get("user")).first()
+        user = confirmation.user if confirmation else get_user_model().objects.filter(pk=data.get("user")).first()
+        if user is None or user.email.lower() != data.get("email"):
+            raise DomainError(ErrorCode.UNKNOWN_TOKEN, _("This confirmation link is not valid."))
+        if confirmation is not None and confirmation.confirmed_at is None:
+            confirmation.confirmed_at = timezone.now()
+            confirmation.save(update_fields=["confirmed_at"])
+        account_claim_reports(user=user)
+        for token_of_report in Report.objects.filter(reporter=user, confirmed_at__isnull=True).values_list("confirmation_token", flat=True):
+            report_confirm(token=token_of_report)
+        for support_id in Support.objects.filter(user=user, confirmed_at__isnull=True).values_list("pk", flat=True):
+            support_confirm(support_id=support_id)
+    return user
+
+
+def account_claim_reports(*, user) -> int:
+    """Reports filed by email before the account existed become the account's ("my reports")."""
+    if not user.email:
+        return 0
+    return Report.objects.filter(reporter__isnull=True, reporter_email__iexact=user.email).update(reporter=user)
 
 
 def _forget_events_personal_data(report_ids) -> None:
@@ -53,7 +117,7 @@ def account_delete(*, user) -> None:
     _forget_events_personal_data(report_ids)
     Comment.objects.filter(author=user).update(author=None, author_email="", author_name="", show_name=False)
     # Supports go with the account; keep each report's count exact.
-    for report_id, count in Support.objects.filter(user=user).values_list("report_id").annotate(n=Count("id")):
+    for report_id, count in Support.objects.filter(user=user, confirmed_at__isnull=False).values_list("report_id").annotate(n=Count("id")):
         Report.objects.filter(pk=report_id).update(support_count=F("support_count") - count)
     Support.objects.filter(user=user).delete()
     Subscription.objects.filter(user=user).delete()
@@ -88,6 +152,9 @@ def personal_data_purge(*, now=None) -> dict[str, int]:
         unconfirmed = deleted.get("reports.Report", 0)
         _total, deleted = Subscription.objects.filter(confirmed_at__isnull=True, created_at__lt=unconfirmed_before).delete()
         subscriptions = deleted.get("alerts.Subscription", 0)
+        # Never counted, so the counts stay as they are.
+        _total, deleted = Support.objects.filter(confirmed_at__isnull=True, created_at__lt=unconfirmed_before).delete()
+        unconfirmed_supports = deleted.get("reports.Support", 0)
         # Files are not transactional: remove them only once the rows are surely gone.
         transaction.on_commit(lambda: [photo.image.delete(save=False) for photo in photos])
     return {
@@ -96,5 +163,6 @@ def personal_data_purge(*, now=None) -> dict[str, int]:
         "supporter_emails_deleted": supporter_emails,
         "unconfirmed_reports_deleted": unconfirmed,
         "unconfirmed_subscriptions_deleted": subscriptions,
+        "unconfirmed_supports_deleted": unconfirmed_supports,
         "rate_limit_hits_deleted": rate_limit_purge(),
     }

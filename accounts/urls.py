@@ -10,7 +10,9 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(next_page=reverse_lazy("accounts:my-reports")), name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(
+    path("confirm/<str:token>/", views.confirm_email, name="confirm-email"),
+    path("confirm-again/", views.resend_confirmation, name="confirm-again"),
+    path("password/reset/", views.PasswordResetView.as_view(
         form_class=OutboxPasswordResetForm,
         success_url=reverse_lazy("accounts:password_reset_done"),
         email_template_name="registration/password_reset_email.txt",

@@ -222,6 +222,7 @@ class ReportSupportApi(KeyedApiView):
     def post(self, request, report_id: str):
         report = get_public_report(report_id)
         data = validated(SupportCreateInputSerializer, request.data)
-        added = report_support(report=report, email=data["email"])
+        # The key's client vouches for its users, as it does for their reports.
+        added = report_support(report=report, email=data["email"], api_client=request.auth.client)
         body = SupportOutputSerializer({"supported": added, "support_count": report.support_count}).data
         return Response(body, status=status.HTTP_201_CREATED if added else status.HTTP_200_OK)

@@ -205,7 +205,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 60_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000_000
 
 # Absolute links in emails and feeds.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 # Personal data of reports closed longer ago than this is anonymised (`purge_personal_data`).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
 
@@ -245,3 +245,94 @@ MIDDLEWARE.append("core.middleware.DatabaseUnavailableMiddleware")
 if "whitenoise.middleware.WhiteNoiseMiddleware" not in MIDDLEWARE:
     MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
 WHITENOISE_USE_FINDERS = DEBUG
+# --- Security, abuse limits and production safety ---------------------------------------------
+from datetime import timedelta  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+# SITE_URL is where emails and feeds send people: in production it must be the real, absolute address.
+_site = urlsplit(SITE_URL)
+if PRODUCTION and not SITE_URL:
+    raise ImproperlyConfigured("Production needs SITE_URL, e.g. https://dongne.example.kr")
+if _site.scheme not in {"http", "https"} or not _site.netloc:
+    raise ImproperlyConfigured(f"SITE_URL must be an absolute http(s) address, not {SITE_URL!r}")
+SITE_IS_HTTPS = _site.scheme == "https"
+
+# Proxies in front of the site that append to X-Forwarded-For (0: the header is ignored, the
+# client is REMOTE_ADDR). core.http.client_ip reads it for every rate limit and the login lockout.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_HOPS must be 0 or more")
+if TRUSTED_PROXY_HOPS > 0:
+    # Only a proxy we trust may tell us the request came over https.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HTTPS: on whenever the site says it lives at an https address.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_IS_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SITE_IS_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SITE_IS_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SITE_IS_HTTPS)
+
+# In production static files are served by the app itself (WhiteNoise), right after
+# SecurityMiddleware, under hashed, compressed names (collectstatic builds them in the image).
+# Development has runserver's static view and no collected STATIC_ROOT for WhiteNoise to read.
+if PRODUCTION and "whitenoise.middleware.WhiteNoiseMiddleware" not in MIDDLEWARE:
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Content-Security-Policy (django-csp 4): nothing from other hosts but the basemap tiles; inline
+# scripts only with the per-request nonce.
+_tile_host = urlsplit(BASEMAP_TILE_URL.replace("{s}", "a"))
+_tile_origin = f"{_tile_host.scheme}://{_tile_host.netloc}".replace("://a.", "://*.") if _tile_host.netloc else ""
+MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # Style attributes (Leaflet's markers, a few templates) cannot carry a nonce; they cannot run code.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES; the page says so (429).
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+AXES_VERBOSE = False
+
+# Per-account limits (a signed-in account is no longer unlimited), per hour.
+REPORTS_PER_ACCOUNT_PER_HOUR = env_int("REPORTS_PER_ACCOUNT_PER_HOUR", 20)
+COMMENTS_PER_ACCOUNT_PER_HOUR = env_int("COMMENTS_PER_ACCOUNT_PER_HOUR", 30)
+SUPPORTS_PER_ACCOUNT_PER_HOUR = env_int("SUPPORTS_PER_ACCOUNT_PER_HOUR", 60)
+# Sign-ups and password resets, per client address and per email address, per hour.
+SIGNUPS_PER_IP_PER_HOUR = env_int("SIGNUPS_PER_IP_PER_HOUR", 5)
+SIGNUPS_PER_ADDRESS_PER_HOUR = env_int("SIGNUPS_PER_ADDRESS_PER_HOUR", 3)
+PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 10)
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3)
+# How long a sign-up's email confirmation link works.
+ACCOUNT_CONFIRMATION_DAYS = env_int("ACCOUNT_CONFIRMATION_DAYS", 7)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/confirm/<uuid:token>/", views.report_confirm_link, name="report-confirm"),
     path("reports/<int:report_id>/", views.report_detail, name="report-detail"),
     path("reports/<int:report_id>/support/", views.report_support_view, name="report-support"),
+    path("reports/supports/confirm/<str:token>/", views.support_confirm_view, name="support-confirm"),
     path("reports/<int:report_id>/reopen/", views.report_reopen_view, name="report-reopen"),
     path("areas/", views.area_index, name="area-index"),
     path("areas/<str:code>/", views.area_detail, name="area-detail"),

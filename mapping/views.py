@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.ratelimit import rate_limited
+from accounts.selectors import account_email_confirmed
 from core.errors import DomainError, ErrorCode, json_error_response
 from core.parsing import parse_int
 from geodata.selectors import area_code_today, area_get, local_government_list, submunicipal_search
@@ -34,7 +35,14 @@ from reports.selectors import (
     report_nearby_open,
     report_public_timeline,
 )
-from reports.services import report_confirm, report_create, report_reopen, report_support, validate_coordinates
+from reports.services import (
+    report_confirm,
+    report_create,
+    report_reopen,
+    report_support,
+    support_confirm_link,
+    validate_coordinates,
+)
 from reports.services_comments import comment_list_public
 
 PENDING_TOKENS = "report_form_tokens"
@@ -286,6 +294,7 @@ def report_new(request):
         "form": form,
         "form_token": token,
         "signed_in": signed_in,
+        "account_unconfirmed": signed_in and not account_email_confirmed(user=request.user),
         "question_groups": _question_groups(categories, language, post, answer_errors),
         "chosen_category": chosen_category,
         "photo_errors": photo_errors,
@@ -372,11 +381,24 @@ def report_support_view(request, report_id: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            if added:
+            if added and not request.user.is_authenticated:
+                messages.success(request, _("Thank you. Check your email: your support is counted once you open the link we sent."))
+            elif added and not account_email_confirmed(user=request.user):
+                messages.success(request, _("Thank you. Your support is counted once you confirm your email address."))
+            elif added:
                 messages.success(request, _("Thank you: your support is counted."))
             else:
                 messages.info(request, _("You already support this report."))
     return redirect(reverse("mapping:report-detail", args=[report.pk]) + "#support")
+
+
+def support_confirm_view(request, token: str):
+    try:
+        support = support_confirm_link(token=token)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, _("Thank you: your support is confirmed and counted."))
+    return redirect(reverse("mapping:report-detail", args=[support.report_id]) + "#support")
 
 
 @require_POST

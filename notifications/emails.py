@@ -17,12 +17,19 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.signals import account_needs_confirmation
 from alerts.selectors import subscriptions_for_report
 from alerts.signals import subscription_needs_confirmation
 from core.site import site_url
 from notifications.outbox import message_enqueue
 from reports.models import Report, ReportEvent, Support
-from reports.signals import report_created, report_needs_confirmation, report_rerouted, report_status_changed
+from reports.signals import (
+    report_created,
+    report_needs_confirmation,
+    report_rerouted,
+    report_status_changed,
+    support_needs_confirmation,
+)
 from staff.models import DigestEntry, StaffRole
 from staff.selectors import staff_recipients_for_new_report
 from staff.signals import report_official_update
@@ -56,7 +63,7 @@ def reporter_and_supporter_emails(report: Report) -> list[str]:
         addresses.append(report.reporter_email)
     elif report.reporter_id and report.reporter.email:
         addresses.append(report.reporter.email)
-    for user_email, email in Support.objects.filter(report=report).values_list("user__email", "email"):
+    for user_email, email in Support.objects.filter(report=report, confirmed_at__isnull=False).values_list("user__email", "email"):
         addresses.append(user_email or email)
     seen: set[str] = set()
     unique = []
@@ -174,3 +181,22 @@ def on_report_needs_confirmation(sender, report: Report, **kwargs) -> None:
     with translation.override("en"):
         body_en = _("Thank you for your report (%(category)s, %(address)s).\nOpen this link to confirm it; it becomes public and goes to the local government once confirmed:\n%(link)s\n\nIf you did not send this report, ignore this email.") % {"category": report.category.name_en, "address": report.address, "link": link}
     _send([EmailMessage(subject=subject, body=f"{body_ko}\n\n---\n\n{body_en}", to=[report.reporter_email])])
+
+
+@receiver(account_needs_confirmation, dispatch_uid="notifications.account_needs_confirmation")
+def on_account_needs_confirmation(sender, user, token: str, **kwargs) -> None:
+    """A new account proves its address before its reports go public."""
+    context = {
+        "user": user,
+        "confirm_url": site_url(reverse("accounts:confirm-email", args=[token])),
+        "days": settings.ACCOUNT_CONFIRMATION_DAYS,
+    }
+    _send([_message("accounts/email/confirm", context, user.email)])
+
+
+@receiver(support_needs_confirmation, dispatch_uid="notifications.support_needs_confirmation")
+def on_support_needs_confirmation(sender, support, token: str, **kwargs) -> None:
+    """An email-only "me too" counts once its address is confirmed."""
+    report = Report.objects.select_related("category").get(pk=support.report_id)
+    context = {"report": report, "confirm_url": site_url(reverse("mapping:support-confirm", args=[token]))}
+    _send([_message("mapping/email/support_confirm", context, support.email)])

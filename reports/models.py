@@ -276,6 +276,8 @@ class Support(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Counted in Report.support_count only once confirmed (by its link, or a confirmed account).
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -8,12 +8,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from accounts.ratelimit import account_rate_limited
+from accounts.selectors import account_email_confirmed
 from core.db import retry_on_conflict
 from core.errors import DomainError, ErrorCode
 from core.events import send_event
@@ -135,8 +138,11 @@ def report_create(
 
     now = created_at or timezone.now()
     point = Point(lon, lat, srid=4326)
-    confirmed = reporter is not None or api_client is not None or is_sample
+    # An account whose address is not confirmed yet waits like an email-only report.
+    confirmed = api_client is not None or is_sample or account_email_confirmed(user=reporter)
     with transaction.atomic():
+        if reporter is not None and not is_sample and account_rate_limited(scope="report", user=reporter):
+            raise DomainError(ErrorCode.RATE_LIMITED, _("This account has filed too many reports in the last hour. Try again later."))
         report = Report.objects.create(
             category=category,
             location=point,
@@ -171,8 +177,9 @@ def report_create(
         )
         if confirmed:
             _after_commit(signals.report_created, report=report)
-        else:
+        elif reporter is None:
             _after_commit(signals.report_needs_confirmation, report=report)
+        # else: the account's own confirmation link publishes it (accounts.services.account_confirm_email).
     return report
 
 
@@ -309,18 +316,34 @@ def report_reroute(*, report: Report, to_government: Area, actor=None, actor_lab
     return event
 
 
+SUPPORT_CONFIRMATION_SALT = "reports.support-confirmation"
+
+
 @retry_on_conflict
-def report_support(*, report: Report, user=None, email: str = "") -> bool:
-    """Add a "me too"; False when this person already supports it. The count stays exact under races."""
+def report_support(*, report: Report, user=None, email: str = "", api_client=None) -> bool:
+    """Add a "me too"; False when this person already supports it. The count stays exact under races.
+
+    Only confirmed supports count: a confirmed account's, one vouched for by an API client, or an
+    email-only one once its emailed link is opened (support_confirm_link).
+    """
     if user is None and not email:
         raise DomainError("supporter_required", _("Sign in or give your email address to support a report."))
     # The stored status, not the caller's copy, which may be stale.
     if Report.objects.filter(pk=report.pk).values_list("status", flat=True).first() not in OPEN_STATUSES:
         raise DomainError("report_closed", _("This report is closed; reopen it instead."))
+    confirmed = api_client is not None or account_email_confirmed(user=user)
     try:
         with transaction.atomic():
-            Support.objects.create(report=report, user=user, email="" if user else email.strip().lower())
-            Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
+            if user is not None and account_rate_limited(scope="support", user=user):
+                raise DomainError(ErrorCode.RATE_LIMITED, _("This account has supported too many reports in the last hour. Try again later."))
+            support = Support.objects.create(
+                report=report, user=user, email="" if user else email.strip().lower(),
+                confirmed_at=timezone.now() if confirmed else None,
+            )
+            if confirmed:
+                Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
+            elif user is None:
+                send_event(signals.support_needs_confirmation, Support, support=support, token=support_confirmation_token(support=support))
     except IntegrityError:
         return False
     report.refresh_from_db(fields=["support_count"])
@@ -349,3 +372,27 @@ def report_edit(*, report: Report, actor, changes: dict, reason: str = "") -> Re
             report=current, kind=ReportEvent.Kind.MODERATED, reason=clean_text(reason), actor=actor,
             actor_label=_("Administrator"), is_public=False, data={"edited": sorted(original), "original": original},
         )
+
+
+def support_confirmation_token(*, support: Support) -> str:
+    return signing.dumps(support.pk, salt=SUPPORT_CONFIRMATION_SALT)
+
+
+@transaction.atomic
+def support_confirm(*, support_id: int) -> Support:
+    """Count a waiting support; confirming twice is harmless."""
+    support = Support.objects.select_for_update().get(pk=support_id)
+    if support.confirmed_at is None:
+        support.confirmed_at = timezone.now()
+        support.save(update_fields=["confirmed_at"])
+        Report.objects.filter(pk=support.report_id).update(support_count=F("support_count") + 1)
+    return support
+
+
+def support_confirm_link(*, token: str) -> Support:
+    """Confirm an email-only support from its link (valid as long as unconfirmed data is kept)."""
+    try:
+        support_id = signing.loads(token, salt=SUPPORT_CONFIRMATION_SALT)
+        return support_confirm(support_id=int(support_id))
+    except (signing.BadSignature, TypeError, ValueError, Support.DoesNotExist) as exc:
+        raise DomainError(ErrorCode.UNKNOWN_TOKEN, _("This confirmation link is not valid.")) from exc

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from accounts.ratelimit import account_rate_limited
+from core.errors import DomainError, ErrorCode
 from reports.models import Comment, Report
 from reports.services import clean_text
 
@@ -20,14 +22,17 @@ def comment_create(
         raise DomainError("invalid", _("Write a comment."), fields={"text": [_("Write a comment.")]})
     if len(text) > MAX_COMMENT:
         raise DomainError("invalid", _("At most %(max)d characters.") % {"max": MAX_COMMENT}, fields={"text": [_("At most %(max)d characters.") % {"max": MAX_COMMENT}]})
-    return Comment.objects.create(
-        report=report,
-        text=text,
-        author=author,
-        author_email=(author_email or (author.email if author else "")).strip().lower(),
-        author_name=clean_text(author_name)[:100] or (author.get_full_name() if author else ""),
-        show_name=show_name,
-    )
+    with transaction.atomic():
+        if author is not None and account_rate_limited(scope="comment", user=author):
+            raise DomainError(ErrorCode.RATE_LIMITED, _("This account has written too many comments in the last hour. Try again later."))
+        return Comment.objects.create(
+            report=report,
+            text=text,
+            author=author,
+            author_email=(author_email or (author.email if author else "")).strip().lower(),
+            author_name=clean_text(author_name)[:100] or (author.get_full_name() if author else ""),
+            show_name=show_name,
+        )
 
 
 def comment_list_public(*, report: Report) -> QuerySet[Comment]:

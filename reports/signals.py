@@ -14,3 +14,5 @@ report_status_changed = Signal()
 report_rerouted = Signal()
 # kwargs: report (an unconfirmed email report that needs its link)
 report_needs_confirmation = Signal()
+# sender=Support class; kwargs: support (an email-only "me too" that needs its link), token
+support_needs_confirmation = Signal()

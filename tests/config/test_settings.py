@@ -11,7 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k3y-" + "x7Qp9vR2sT4uW6yZ8aB1cD3eF5gH7jK9" * 2
 # Environment variables the settings read; the subprocess gets none of them unless a case sets them.
-SETTINGS_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DONGNE_ENV", "DATABASE_URL", "SECURE_COOKIES"}
+SETTINGS_VARIABLES = {
+    "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DONGNE_ENV", "DATABASE_URL", "SECURE_COOKIES", "SITE_URL", "TRUSTED_PROXY_HOPS",
+}
+SITE = "https://dongne.kr"
 
 
 def _django_setup(**env: str) -> subprocess.CompletedProcess:
@@ -29,21 +32,26 @@ def _django_setup(**env: str) -> subprocess.CompletedProcess:
 
 
 CASES = {
-    "no secret key": ({"DONGNE_ENV": "production", "ALLOWED_HOSTS": "dongne.kr"}, "Production needs SECRET_KEY"),
-    "empty secret key": ({"DONGNE_ENV": "production", "SECRET_KEY": "", "ALLOWED_HOSTS": "dongne.kr"},
+    "no secret key": ({"DONGNE_ENV": "production", "ALLOWED_HOSTS": "dongne.kr", "SITE_URL": SITE}, "Production needs SECRET_KEY"),
+    "empty secret key": ({"DONGNE_ENV": "production", "SECRET_KEY": "", "ALLOWED_HOSTS": "dongne.kr", "SITE_URL": SITE},
                          "Production needs SECRET_KEY"),
-    "short key": ({"DONGNE_ENV": "production", "SECRET_KEY": "short-key", "ALLOWED_HOSTS": "dongne.kr"},
+    "short key": ({"DONGNE_ENV": "production", "SECRET_KEY": "short-key", "ALLOWED_HOSTS": "dongne.kr", "SITE_URL": SITE},
                   "Production needs SECRET_KEY"),
     "development key": ({"DONGNE_ENV": "production", "SECRET_KEY": "dev-only-insecure-key-do-not-use-in-production",
-                         "ALLOWED_HOSTS": "dongne.kr"}, "Production needs SECRET_KEY"),
+                         "ALLOWED_HOSTS": "dongne.kr", "SITE_URL": SITE}, "Production needs SECRET_KEY"),
     "no allowed hosts": ({"DONGNE_ENV": "production", "SECRET_KEY": GOOD_KEY}, "Production needs ALLOWED_HOSTS"),
     "blank allowed hosts": ({"DONGNE_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": " , "},
                             "Production needs ALLOWED_HOSTS"),
-    "debug on": ({"DONGNE_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "dongne.kr", "DEBUG": "1"},
+    "debug on": ({"DONGNE_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "dongne.kr", "SITE_URL": SITE, "DEBUG": "1"},
                  "DEBUG must be off in production"),
+    "no site url": ({"DONGNE_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "dongne.kr"}, "Production needs SITE_URL"),
+    "relative site url": ({"DONGNE_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "dongne.kr", "SITE_URL": "dongne.kr"},
+                          "SITE_URL must be an absolute http(s) address"),
+    "ftp site url": ({"SITE_URL": "ftp://dongne.kr"}, "SITE_URL must be an absolute http(s) address"),
+    "negative proxy hops": ({"TRUSTED_PROXY_HOPS": "-1"}, "TRUSTED_PROXY_HOPS must be 0 or more"),
     "unknown environment": ({"DONGNE_ENV": "staging"}, "DONGNE_ENV must be 'development' or 'production'"),
     "bad boolean": ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
-    "production ready": ({"DONGNE_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "dongne.kr"}, None),
+    "production ready": ({"DONGNE_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "dongne.kr", "SITE_URL": SITE}, None),
     "development defaults": ({}, None),
 }
 

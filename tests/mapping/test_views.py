@@ -206,14 +206,23 @@ def test_hidden_and_unknown_reports_are_not_found(client):
     assert client.get("/reports/999999/").status_code == 404
 
 
-def test_me_too_once_per_person(client):
+def test_me_too_once_per_person(client, django_capture_on_commit_callbacks):
     report = make_report()
     url = f"/reports/{report.pk}/support/"
-    client.post(url, {"email": "a@example.kr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"email": "a@example.kr"})
     client.post(url, {"email": "A@example.kr"})
     client.post(url, {"email": "not an email"})
     report.refresh_from_db()
+    assert report.support_count == 0  # an email-only support counts once its link is opened
+    link = re.search(r"https?://[^/]+(/reports/supports/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    assert mail.outbox[-1].to == ["a@example.kr"]
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"].endswith(f"/reports/{report.pk}/#support")
+    client.get(link)  # twice is harmless
+    report.refresh_from_db()
     assert report.support_count == 1
+    assert client.get("/reports/supports/confirm/forged:token/").status_code == 404
     client.force_login(UserFactory())
     client.post(url)
     report.refresh_from_db()
