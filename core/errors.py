@@ -97,6 +97,12 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     # Infrastructure
     SERVICE_UNAVAILABLE = "service_unavailable"
+    # Staff team (invitations, roles, reply templates)
+    INVALID_ROLE = "invalid_role"
+    INVITATION_INVALID = "invitation_invalid"
+    INVITATION_EMAIL_MISMATCH = "invitation_email_mismatch"
+    LAST_ADMINISTRATOR = "last_administrator"
+    INVALID_REPLY_TEMPLATE = "invalid_reply_template"
 
     @property
     def kind(self) -> Kind:
@@ -126,6 +132,10 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.IDEMPOTENCY_CONFLICT: Kind.UNPROCESSABLE,
     ErrorCode.RATE_LIMITED: Kind.RATE_LIMITED,
     ErrorCode.SERVICE_UNAVAILABLE: Kind.UNAVAILABLE,
+    # Staff team
+    ErrorCode.INVITATION_INVALID: Kind.NOT_FOUND,
+    ErrorCode.INVITATION_EMAIL_MISMATCH: Kind.FORBIDDEN,
+    ErrorCode.LAST_ADMINISTRATOR: Kind.CONFLICT,
 }
 
 

@@ -24,7 +24,7 @@ from reports.models import Report, ReportEvent, Support
 from reports.signals import report_created, report_needs_confirmation, report_rerouted, report_status_changed
 from staff.models import DigestEntry, StaffRole
 from staff.selectors import staff_recipients_for_new_report
-from staff.signals import report_official_update
+from staff.signals import report_official_update, staff_invitation_created
 
 logger = logging.getLogger(__name__)
 
@@ -179,3 +179,20 @@ def on_report_needs_confirmation(sender, report: Report, **kwargs) -> None:
     with translation.override("en"):
         body_en = _("Thank you for your report (%(category)s, %(address)s).\nOpen this link to confirm it; it becomes public and goes to the local government once confirmed:\n%(link)s\n\nIf you did not send this report, ignore this email.") % {"category": report.category.name_en, "address": report.address, "link": link}
     _send([EmailMessage(subject=subject, body=f"{body_ko}\n\n---\n\n{body_en}", to=[report.reporter_email])])
+
+
+# --- staff team (staff.signals.staff_invitation_created) ------------------------------------------
+
+
+@receiver(staff_invitation_created, dispatch_uid="notifications.staff_invitation_created")
+def on_staff_invitation_created(sender, invitation, **kwargs) -> None:
+    """The invited person gets the link that gives them the role once they sign in or sign up."""
+    from staff.models import StaffInvitation
+
+    invitation = StaffInvitation.objects.select_related("local_government", "invited_by").get(pk=invitation.pk)
+    context = {
+        "invitation": invitation,
+        "url": site_url(reverse("staff:invitation", args=[invitation.token])),
+        "signup_url": site_url(reverse("accounts:signup")),
+    }
+    _send([_message("staff/email/invitation", context, invitation.email)])

@@ -21,7 +21,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "group", "local_government", "is_sensitive", "sla_days", "is_active", "order")
     list_filter = ("is_active", "is_sensitive", "group")
     search_fields = ("code", "name", "name_en", "keywords")
-    raw_id_fields = ("local_government",)
+    autocomplete_fields = ("local_government",)
     inlines = [QuestionInline]
 
 
