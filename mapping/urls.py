@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mapping import views
+from mapping import manage, views
 
 app_name = "mapping"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/<int:report_id>/", views.report_detail, name="report-detail"),
     path("reports/<int:report_id>/support/", views.report_support_view, name="report-support"),
     path("reports/<int:report_id>/reopen/", views.report_reopen_view, name="report-reopen"),
+    path("reports/<int:report_id>/manage/<uuid:token>/", manage.report_manage, name="report-manage"),
     path("areas/", views.area_index, name="area-index"),
     path("areas/<str:code>/", views.area_detail, name="area-detail"),
 ]
