@@ -49,3 +49,19 @@ class Subscription(models.Model):
         if self.local_government_id:
             return self.local_government.name
         return _("within %(radius)d m of %(lat).5f, %(lon).5f") % {"radius": self.radius_m, "lat": self.point.y, "lon": self.point.x}
+
+
+class ReportEmailOptOut(models.Model):
+    """An address that stopped the emails about one report (from the reporter's private page)."""
+
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+", verbose_name=_("report"))
+    email = models.EmailField(_("email"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "email"], name="one_opt_out_per_report_and_email")]
+        verbose_name = _("stopped report emails")
+        verbose_name_plural = _("stopped report emails")
+
+    def __str__(self) -> str:
+        return f"#{self.report_id} {self.email}"

@@ -49,3 +49,10 @@ def feed_reports_near(*, lon: float, lat: float, radius_m: int) -> QuerySet[Repo
         .select_related("category", "local_government", "reporter")
         .order_by("-created_at", "-id")[:FEED_SIZE]
     )
+
+
+def report_emails_stopped(*, report: Report) -> set[str]:
+    """Addresses (lower-case) that stopped the emails about this report."""
+    from alerts.models import ReportEmailOptOut
+
+    return set(ReportEmailOptOut.objects.filter(report=report).values_list("email", flat=True))

@@ -92,3 +92,15 @@ def subscription_delete(*, token) -> bool:
     """One-click unsubscribe; False when it was already gone."""
     deleted, _detail = Subscription.objects.filter(token=token).delete()
     return bool(deleted)
+
+
+def report_emails_set(*, report, email: str, stopped: bool) -> bool:
+    """Stop or resume the emails about one report for one address; returns whether they are stopped."""
+    from alerts.models import ReportEmailOptOut
+
+    email = _clean_email(email)
+    if stopped:
+        ReportEmailOptOut.objects.get_or_create(report=report, email=email)
+    else:
+        ReportEmailOptOut.objects.filter(report=report, email=email).delete()
+    return stopped

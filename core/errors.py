@@ -109,6 +109,12 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     # Infrastructure
     SERVICE_UNAVAILABLE = "service_unavailable"
+    # Staff team (invitations, roles, reply templates)
+    INVALID_ROLE = "invalid_role"
+    INVITATION_INVALID = "invitation_invalid"
+    INVITATION_EMAIL_MISMATCH = "invitation_email_mismatch"
+    LAST_ADMINISTRATOR = "last_administrator"
+    INVALID_REPLY_TEMPLATE = "invalid_reply_template"
 
     @property
     def kind(self) -> Kind:
@@ -136,6 +142,10 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.IDEMPOTENCY_KEY_REUSED: Kind.UNPROCESSABLE,
     ErrorCode.RATE_LIMITED: Kind.RATE_LIMITED,
     ErrorCode.SERVICE_UNAVAILABLE: Kind.UNAVAILABLE,
+    # Staff team
+    ErrorCode.INVITATION_INVALID: Kind.NOT_FOUND,
+    ErrorCode.INVITATION_EMAIL_MISMATCH: Kind.FORBIDDEN,
+    ErrorCode.LAST_ADMINISTRATOR: Kind.CONFLICT,
 }
 
 

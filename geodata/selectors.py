@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, ErrorCode
@@ -173,6 +175,21 @@ def radius_degrees(*, radius_m: float, lat: float) -> float:
 def local_government_get(*, code: str) -> Area | None:
     """The current local government with this KOSTAT code, today's or an old one (a province or an autonomous municipality)."""
     return Area.objects.current().local_governments().select_related("parent").with_code(code).first()
+
+
+def local_government_find(*, query: str) -> tuple[Area | None, list[Area]]:
+    """A current local government from what a person typed: its code (today's or an old one), its
+    name, or "name (code)" as the pickers fill in. Returns (the government, []) or (None, candidates)."""
+    text = (query or "").strip()
+    match = re.fullmatch(r".*\((\d{2,10})\)\s*", text)
+    found = local_government_get(code=match.group(1) if match else text)
+    if found is not None or not text:
+        return found, []
+    governments = Area.objects.current().local_governments().select_related("parent")
+    named = list(governments.filter(Q(name=text) | Q(name_en__iexact=text)).order_by("code")[:20])
+    if len(named) == 1:
+        return named[0], []
+    return None, named or list(governments.filter(Q(name__contains=text) | Q(name_en__icontains=text)).order_by("code")[:20])
 
 
 def area_list(*, level: str | None = None, parent_code: str | None = None, local_governments_only: bool = False) -> AreaQuerySet:

@@ -5,9 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class SubscribeForm(forms.Form):
     KIND_CHOICES = [("area", _("A local government")), ("near", _("Around a point"))]
     kind = forms.ChoiceField(label=_("Alert me about new reports in"), choices=KIND_CHOICES, initial="area", widget=forms.RadioSelect)
-    local_government = forms.CharField(label=_("Local government code (KOSTAT), e.g. 11010"), required=False, max_length=10)
-    lat = forms.FloatField(label=_("Latitude"), required=False)
-    lon = forms.FloatField(label=_("Longitude"), required=False)
+    local_government = forms.CharField(
+        label=_("Local government"), required=False, max_length=120,
+        help_text=_("Type its name (e.g. 종로구) and pick it from the list, or tap the map."),
+        widget=forms.TextInput(attrs={"list": "government-options", "autocomplete": "off"}),
+    )
+    # Filled by tapping the map: nobody types coordinates.
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     radius = forms.IntegerField(label=_("Radius (m)"), required=False, initial=500)
     email = forms.EmailField(label=_("Email"), required=False)
     consent = forms.BooleanField(

@@ -14,14 +14,19 @@ from accounts.ratelimit import rate_limited
 from alerts.models import Subscription
 from alerts.services import subscription_confirm, subscription_create, subscription_delete
 from core.errors import DomainError
-from geodata.selectors import local_government_get
+from geodata.models import Area
+from geodata.selectors import area_get, local_government_find, local_government_list
 from mapping.alert_forms import CommentForm, SubscribeForm
 from mapping.views import public_report_or_404
 from reports.services_comments import comment_create
 
 
 def subscribe(request):
-    form = SubscribeForm(request.POST or None, initial={"kind": request.GET.get("kind", "area"), **request.GET.dict()})
+    initial = {"kind": request.GET.get("kind", "area"), **request.GET.dict()}
+    chosen = area_get(code=request.GET.get("government", "")) if request.GET.get("government") else None
+    if chosen is not None and chosen.is_local_government:
+        initial["local_government"] = _government_label(chosen)  # from an area page's "alerts for this area"
+    form = SubscribeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = request.user if request.user.is_authenticated else None
@@ -30,9 +35,13 @@ def subscribe(request):
                 raise DomainError("rate_limited", _("Too many requests. Try again later."))
             government = None
             if data["kind"] == "area":
-                government = local_government_get(code=(data["local_government"] or "").strip())
+                government = _government_from_text(data["local_government"] or "")
                 if government is None:
-                    raise DomainError("invalid_area", _("No local government has this code."), fields={"local_government": [_("Unknown code.")]})
+                    message = _("Choose a local government from the list or on the map.")
+                    raise DomainError("invalid_area", message, fields={"local_government": [message]})
+            if data["kind"] == "near" and (data["lat"] is None or data["lon"] is None):
+                message = _("Tap the map to choose the place.")
+                raise DomainError("invalid_location", message, fields={"map": [message]})
             subscription = subscription_create(
                 user=user, email=data["email"] or "", local_government=government,
                 lon=data["lon"] if government is None else None, lat=data["lat"] if government is None else None,
@@ -51,7 +60,22 @@ def subscribe(request):
                 messages.success(request, _("Check your email: open the link we sent to start the alert."))
             return redirect("alerts:subscribe")
     status = 400 if request.method == "POST" else 200
-    return render(request, "alerts/subscribe.html", {"form": form}, status=status)
+    return render(request, "alerts/subscribe.html", {"form": form, "governments": _government_options()}, status=status)
+
+
+def _government_label(area: Area) -> str:
+    # The province makes names like 중구 unambiguous.
+    province = area.parent.name if area.parent_id and area.level != "province" else ""
+    return f"{province} {area.name} ({area.code})".strip()
+
+
+def _government_options() -> list[tuple[str, str]]:
+    return [(area.code, _government_label(area)) for area in local_government_list()]
+
+
+def _government_from_text(text: str) -> Area | None:
+    """A government typed as its code, its unique name, or a label from the list ("서울특별시 중구 (11020)")."""
+    return local_government_find(query=text)[0]
 
 
 def confirm(request, token):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mapping import views
+from mapping import manage, views
 
 app_name = "mapping"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/<int:report_id>/support/", views.report_support_view, name="report-support"),
     path("reports/supports/confirm/<str:token>/", views.support_confirm_view, name="support-confirm"),
     path("reports/<int:report_id>/reopen/", views.report_reopen_view, name="report-reopen"),
+    path("reports/<int:report_id>/manage/<uuid:token>/", manage.report_manage, name="report-manage"),
     path("areas/", views.area_index, name="area-index"),
     path("areas/<str:code>/", views.area_detail, name="area-detail"),
 ]

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.signals import account_needs_confirmation
-from alerts.selectors import subscriptions_for_report
+from alerts.selectors import report_emails_stopped, subscriptions_for_report
 from alerts.signals import subscription_needs_confirmation
 from core.site import site_url
 from notifications.outbox import message_enqueue
@@ -32,11 +32,16 @@ from reports.signals import (
 )
 from staff.models import DigestEntry, StaffRole
 from staff.selectors import staff_recipients_for_new_report
-from staff.signals import report_official_update
+from staff.signals import report_official_update, staff_invitation_created
 
 
 def public_report_url(report: Report) -> str:
     return site_url(reverse("mapping:report-detail", args=[report.pk]))
+
+
+def report_manage_url(report: Report) -> str:
+    """The reporter's private page for the report; the report's token is the secret."""
+    return site_url(reverse("mapping:report-manage", args=[report.pk, report.token]))
 
 
 def staff_report_url(report: Report) -> str:
@@ -65,7 +70,7 @@ def reporter_and_supporter_emails(report: Report) -> list[str]:
         addresses.append(report.reporter.email)
     for user_email, email in Support.objects.filter(report=report, confirmed_at__isnull=False).values_list("user__email", "email"):
         addresses.append(user_email or email)
-    seen: set[str] = set()
+    seen: set[str] = report_emails_stopped(report=report)  # addresses that stopped this report's emails
     unique = []
     for address in addresses:
         if address and address.lower() not in seen:
@@ -123,7 +128,12 @@ def on_report_rerouted(sender, report: Report, event: ReportEvent, **kwargs) -> 
 def notify_followers(report: Report, event: ReportEvent) -> None:
     report = Report.objects.select_related("category", "local_government", "reporter").get(pk=report.pk)
     context = {"report": report, "event": event, "url": public_report_url(report)}
-    _send([_message("alerts/email/report_update", context, address) for address in reporter_and_supporter_emails(report)])
+    reporter = (report.reporter_email or (report.reporter.email if report.reporter_id else "")).lower()
+    _send([
+        # Only the reporter gets the private link: it can reopen the report.
+        _message("alerts/email/report_update", {**context, "manage_url": report_manage_url(report) if address.lower() == reporter else ""}, address)
+        for address in reporter_and_supporter_emails(report)
+    ])
 
 
 @receiver(report_status_changed, dispatch_uid="notifications.report_status_changed")
@@ -180,6 +190,11 @@ def on_report_needs_confirmation(sender, report: Report, **kwargs) -> None:
         body_ko = _("Thank you for your report (%(category)s, %(address)s).\nOpen this link to confirm it; it becomes public and goes to the local government once confirmed:\n%(link)s\n\nIf you did not send this report, ignore this email.") % {"category": report.category.name, "address": report.address, "link": link}
     with translation.override("en"):
         body_en = _("Thank you for your report (%(category)s, %(address)s).\nOpen this link to confirm it; it becomes public and goes to the local government once confirmed:\n%(link)s\n\nIf you did not send this report, ignore this email.") % {"category": report.category.name_en, "address": report.address, "link": link}
+    manage = report_manage_url(report)
+    with translation.override("ko"):
+        body_ko += "\n\n" + _("Your private link to follow the report, reopen it or stop these emails (keep it to yourself):\n%(link)s") % {"link": manage}
+    with translation.override("en"):
+        body_en += "\n\n" + _("Your private link to follow the report, reopen it or stop these emails (keep it to yourself):\n%(link)s") % {"link": manage}
     _send([EmailMessage(subject=subject, body=f"{body_ko}\n\n---\n\n{body_en}", to=[report.reporter_email])])
 
 
@@ -200,3 +215,20 @@ def on_support_needs_confirmation(sender, support, token: str, **kwargs) -> None
     report = Report.objects.select_related("category").get(pk=support.report_id)
     context = {"report": report, "confirm_url": site_url(reverse("mapping:support-confirm", args=[token]))}
     _send([_message("mapping/email/support_confirm", context, support.email)])
+
+
+# --- staff team (staff.signals.staff_invitation_created) ------------------------------------------
+
+
+@receiver(staff_invitation_created, dispatch_uid="notifications.staff_invitation_created")
+def on_staff_invitation_created(sender, invitation, **kwargs) -> None:
+    """The invited person gets the link that gives them the role once they sign in or sign up."""
+    from staff.models import StaffInvitation
+
+    invitation = StaffInvitation.objects.select_related("local_government", "invited_by").get(pk=invitation.pk)
+    context = {
+        "invitation": invitation,
+        "url": site_url(reverse("staff:invitation", args=[invitation.token])),
+        "signup_url": site_url(reverse("accounts:signup")),
+    }
+    _send([_message("staff/email/invitation", context, invitation.email)])

@@ -11,6 +11,52 @@ from reports.services import ADMIN_EDITABLE_FIELDS, report_change_status, report
 from reports.services_categories import category_save
 
 
+def _labelled(name: str, label):
+    """A read-only field shown under a translated label: some model fields have no label of their
+    own, and the admin would print their English attribute name in the Korean admin."""
+
+    @admin.display(description=label, ordering=name)
+    def show(self, obj):
+        display = getattr(obj, f"get_{name}_display", None)
+        value = display() if display else getattr(obj, name)
+        if hasattr(value, "coords") and hasattr(value, "srid"):  # a point: latitude, longitude as people read them
+            return f"{value.y:.6f}, {value.x:.6f}"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return "—" if value in (None, "") else value
+
+    show.__name__ = f"{name}_shown"
+    return show
+
+
+def _with_labels(admin_class, labels: dict[str, object]):
+    for name, label in labels.items():
+        setattr(admin_class, f"{name}_shown", _labelled(name, label))
+    return admin_class
+
+
+def _shown(names, labels: dict[str, object]) -> tuple[str, ...]:
+    return tuple(f"{name}_shown" if name in labels else name for name in names)
+
+
+class CategoryListFilter(admin.RelatedFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("category")
+
+
+EVENT_LABELS = {
+    "kind": _("kind"), "from_status": _("from status"), "to_status": _("to status"), "outcome": _("outcome"),
+    "actor_label": _("by"), "is_public": _("public"), "created_at": _("created at"),
+}
+REPORT_LABELS = {
+    "category": _("category"), "local_government": _("local government"), "municipal_unit": _("municipal unit"),
+    "submunicipal_unit": _("submunicipal unit"), "duplicate_of": _("duplicate of"), "reporter": _("reporter"),
+    "api_client": _("API client"), "location": _("exact location"), "public_location": _("public location"),
+    "acknowledged_at": _("acknowledged at"), "closed_at": _("closed at"),
+}
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
@@ -22,7 +68,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "group", "local_government", "is_sensitive", "sla_days", "is_active", "order")
     list_filter = ("is_active", "is_sensitive", "group")
     search_fields = ("code", "name", "name_en", "keywords")
-    raw_id_fields = ("local_government",)
+    autocomplete_fields = ("local_government",)
     inlines = [QuestionInline]
 
     def save_model(self, request, obj, form, change) -> None:
@@ -36,7 +82,7 @@ class ReportEventInline(admin.TabularInline):
     model = ReportEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "from_status", "to_status", "outcome", "actor_label", "reason", "public_note", "is_public")
+    fields = _shown(("created_at", "kind", "from_status", "to_status", "outcome", "actor_label", "reason", "public_note", "is_public"), EVENT_LABELS)
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -86,19 +132,19 @@ def close_already_done(modeladmin, request, queryset):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
-    list_display = ("id", "category", "status", "outcome", "local_government", "created_at", "due_at", "is_sample", "is_hidden")
-    list_filter = ("status", "outcome", "channel", "is_sample", "is_hidden", "category")
+    list_display = ("id", "category_shown", "status", "outcome", "local_government_shown", "created_at", "due_at", "is_sample", "is_hidden")
+    list_filter = ("status", "outcome", "channel", "is_sample", "is_hidden", ("category", CategoryListFilter))
     search_fields = ("=id", "address", "description")
     date_hierarchy = "created_at"
     list_select_related = ("category", "local_government")
     actions = [acknowledge, mark_in_progress, close_resolved, close_already_done]
     inlines = [ReportEventInline]
     # The workflow fields change only through the actions above (the services keep the timeline).
-    readonly_fields = (
+    readonly_fields = _shown((
         "category", "status", "outcome", "duplicate_of", "local_government", "municipal_unit", "submunicipal_unit",
         "address", "location", "public_location", "answers", "reporter", "channel", "api_client", "confirmed_at",
         "support_count", "created_at", "updated_at", "acknowledged_at", "closed_at", "due_at", "is_sample",
-    )
+    ), REPORT_LABELS)
     fields = readonly_fields[:11] + ADMIN_EDITABLE_FIELDS + readonly_fields[11:]
 
     def save_model(self, request, obj, form, change) -> None:
@@ -108,3 +154,7 @@ class ReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # Reports are filed through report_create (the web form or the APIs), never here.
         return False
+
+
+_with_labels(ReportEventInline, EVENT_LABELS)
+_with_labels(ReportAdmin, REPORT_LABELS)

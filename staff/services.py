@@ -4,7 +4,9 @@ and moderation. Every change leaves a ReportEvent in the report's audit trail.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,11 +15,11 @@ from core.errors import DomainError
 from core.events import send_event
 from geodata.models import Area
 from reports import services as report_services
-from reports.models import Comment, Report, ReportEvent, ReportPhoto
+from reports.models import Comment, Report, ReportEvent, ReportPhoto, Status
 from reports.services import clean_text
 from staff import signals
-from staff.models import Department, ReportAssignment
-from staff.selectors import MODERATE_ROLES, WORK_ROLES, staff_can, staff_roles
+from staff.models import Department, ReplyTemplate, ReportAssignment, StaffInvitation, StaffRole
+from staff.selectors import MODERATE_ROLES, WORK_ROLES, staff_can, staff_can_manage_team, staff_roles
 
 MAX_NOTE = 4000
 
@@ -153,3 +155,153 @@ def report_moderate(
             actor_label=_("Moderator"), is_public=False, data=data,
         )
     return event
+
+
+# --- bulk work from the queue ------------------------------------------------------------------
+
+
+def report_bulk_acknowledge(*, reports: list[Report], actor, public_note: str = "") -> list[ReportEvent]:
+    """Acknowledge several new reports at once: all or nothing, each report's timeline written.
+
+    Reports past "submitted" are left as they are (someone acknowledged them meanwhile).
+    """
+    for report in reports:
+        _require(actor, report, WORK_ROLES)
+    events = []
+    with transaction.atomic():
+        for report in Report.objects.select_for_update().filter(pk__in=[r.pk for r in reports]).order_by("pk"):
+            if report.status != Status.SUBMITTED:
+                continue
+            events.append(staff_change_status(report=report, actor=actor, to_status=Status.ACKNOWLEDGED, public_note=public_note))
+    return events
+
+
+def report_bulk_assign(*, reports: list[Report], actor, department: Department | None = None, officer=None) -> list[ReportAssignment]:
+    """Give several reports of one government to a department and/or officer: all or nothing."""
+    if not reports:
+        return []
+    with transaction.atomic():
+        return [report_assign(report=report, actor=actor, department=department, officer=officer) for report in reports]
+
+
+# --- the government's team: invitations and roles ---------------------------------------------
+
+
+def _require_team(actor, government: Area) -> None:
+    if not staff_can_manage_team(user=actor, government_id=government.pk):
+        raise PermissionDenied(_("Only this local government's administrators manage its team."))
+
+
+def _clean_role(role: str) -> str:
+    if role not in StaffRole.Role.values:
+        raise DomainError("invalid_role", _("Unknown role."), fields={"role": [_("Choose a role.")]})
+    return role
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise DomainError("invalid_email", _("Enter a valid email address."), fields={"email": [_("Enter a valid email address.")]}) from exc
+    return email
+
+
+def staff_invitation_create(*, actor, government: Area, email: str, role: str = StaffRole.Role.STAFF) -> StaffInvitation:
+    """Invite a person by email to a role at a government; they get a link to accept it.
+
+    A new invitation to the same address and government replaces a pending one (a fresh link).
+    """
+    _require_team(actor, government)
+    email = _clean_email(email)
+    role = _clean_role(role)
+    if not government.is_local_government:
+        raise DomainError("invalid_government", _("Choose a local government."))
+    with transaction.atomic():
+        StaffInvitation.objects.filter(local_government=government, email__iexact=email, accepted_at__isnull=True).delete()
+        invitation = StaffInvitation.objects.create(local_government=government, email=email, role=role, invited_by=actor)
+        send_event(signals.staff_invitation_created, StaffInvitation, invitation=invitation)
+    return invitation
+
+
+def staff_invitation_accept(*, token, user) -> StaffRole:
+    """The invited person, signed in with the invited address, takes the role."""
+    with transaction.atomic():
+        invitation = StaffInvitation.objects.select_for_update().select_related("local_government").filter(token=token).first()
+        if invitation is None or not invitation.is_usable:
+            raise DomainError("invitation_invalid", _("This invitation has expired or was already used. Ask for a new one."))
+        if (user.email or "").strip().lower() != invitation.email.lower():
+            raise DomainError(
+                "invitation_email_mismatch",
+                _("This invitation is for %(email)s. Sign in with the account of that address.") % {"email": invitation.email},
+            )
+        role, _created = StaffRole.objects.get_or_create(user=user, local_government=invitation.local_government, role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return role
+
+
+def staff_invitation_cancel(*, actor, invitation: StaffInvitation) -> None:
+    _require_team(actor, invitation.local_government)
+    StaffInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()
+
+
+def staff_role_set(*, actor, government: Area, user, roles: set[str]) -> set[str]:
+    """Give a person exactly these roles at a government (an empty set removes them from the team).
+
+    A government keeps at least one administrator, so its team can never lock itself out.
+    """
+    _require_team(actor, government)
+    roles = {_clean_role(role) for role in roles}
+    with transaction.atomic():
+        # Serialises concurrent changes to one government's team, so the last-administrator check holds.
+        Area.objects.select_for_update().filter(pk=government.pk).first()
+        StaffRole.objects.filter(local_government=government, user=user).exclude(role__in=roles).delete()
+        for role in roles:
+            StaffRole.objects.get_or_create(user=user, local_government=government, role=role)
+        if not StaffRole.objects.filter(local_government=government, role=StaffRole.Role.ADMINISTRATOR).exists() and not actor.is_superuser:
+            raise DomainError("last_administrator", _("Keep at least one administrator for this local government."))
+    if hasattr(actor, "_staff_roles_cache"):
+        del actor._staff_roles_cache
+    return roles
+
+
+def staff_administrator_grant(*, actor, government: Area, email: str) -> StaffRole | StaffInvitation:
+    """A superuser makes someone the administrator of a government: at once when they have an
+    account with this address, otherwise by an invitation email."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only site administrators name a local government's administrators."))
+    email = _clean_email(email)
+    user = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        return staff_invitation_create(actor=actor, government=government, email=email, role=StaffRole.Role.ADMINISTRATOR)
+    role, _created = StaffRole.objects.get_or_create(user=user, local_government=government, role=StaffRole.Role.ADMINISTRATOR)
+    return role
+
+
+# --- saved replies --------------------------------------------------------------------------------
+
+
+def reply_template_create(*, actor, government: Area, title: str, text: str) -> ReplyTemplate:
+    _require_team(actor, government)
+    title, text = clean_text(title), clean_text(text)
+    errors = {}
+    if not title:
+        errors["title"] = [_("Give the reply a title.")]
+    elif len(title) > 120:
+        errors["title"] = [_("At most %(max)d characters.") % {"max": 120}]
+    if not text:
+        errors["text"] = [_("Write the reply.")]
+    elif len(text) > MAX_NOTE:
+        errors["text"] = [_("At most %(max)d characters.") % {"max": MAX_NOTE}]
+    if not errors and ReplyTemplate.objects.filter(local_government=government, title=title).exists():
+        errors["title"] = [_("A saved reply already has this title.")]
+    if errors:
+        raise DomainError("invalid_reply_template", _("Please correct the highlighted fields."), fields=errors)
+    return ReplyTemplate.objects.create(local_government=government, title=title, text=text)
+
+
+def reply_template_delete(*, actor, template: ReplyTemplate) -> None:
+    _require_team(actor, template.local_government)
+    template.delete()

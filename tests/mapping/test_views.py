@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from django.core import mail
 
 from reports.models import Question, Report, Status
 from reports.services import report_change_status
