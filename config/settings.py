@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files: no CDN
     "corsheaders",
     "leaflet",
     # Ground
@@ -131,11 +132,24 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
-# The basemap is a setting so a deployment can use its own tiles; tests point it at nothing.
-BASEMAP_TILE_URL = env_str("BASEMAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-BASEMAP_ATTRIBUTION = env_str(
-    "BASEMAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-)
+# The basemap drawn beneath our own boundary tiles (/tiles/boundaries/, always shown, so a map
+# works on a closed network): "osm", "vworld" (the national basemap, needs VWORLD_KEY) or "none".
+# BASEMAP_TILE_URL, when set, overrides the URL (empty: none); tests point it at nothing.
+BASEMAP = env_str("BASEMAP", "osm")
+VWORLD_KEY = env_str("VWORLD_KEY", "")
+BASEMAPS = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'),
+    "vworld": (f"https://api.vworld.kr/req/wmts/1.0.0/{VWORLD_KEY}/Base/{{z}}/{{y}}/{{x}}.png",
+               '&copy; <a href="https://www.vworld.kr/">VWorld</a> (국토교통부)'),
+    "none": ("", ""),
+}
+if BASEMAP not in BASEMAPS:
+    raise ImproperlyConfigured("BASEMAP must be 'osm', 'vworld' or 'none'.")
+if BASEMAP == "vworld" and not VWORLD_KEY:
+    raise ImproperlyConfigured("BASEMAP=vworld needs VWORLD_KEY (an API key from vworld.kr).")
+BASEMAP_TILE_URL = env_str("BASEMAP_TILE_URL", BASEMAPS[BASEMAP][0])
+BASEMAP_ATTRIBUTION = env_str("BASEMAP_ATTRIBUTION", BASEMAPS[BASEMAP][1])
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (36.4, 127.8),
     "DEFAULT_ZOOM": 7,
@@ -158,6 +172,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CORS_URLS_REGEX = r"^/(api|open311|ogc|exports|tiles)/.*$"

@@ -7,12 +7,15 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.gis.db.models import PointField
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Q
+from django.db.models import BooleanField, Case, ExpressionWrapper, FloatField, Func, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, ErrorCode
-from geodata.models import Area, AreaCodeAlias, AreaQuerySet
+from geodata.models import Area, AreaCodeAlias, AreaQuerySet, Level
 
 # One statement: the municipal unit and 읍면동 covering the point, through one probe of the
 # subdivided pieces' GiST index, with the governments above them. Points on a shared boundary
@@ -261,3 +264,91 @@ def address_locate(*, address: str) -> tuple[float, float]:
                 _("Several 읍면동 are called %(name)s: add the city or district, or give lat and long.") % {"name": word},
             )
     raise DomainError(ErrorCode.UNKNOWN_ADDRESS, _("The address names no 읍면동 we know: give lat and long instead."))
+
+
+# --- place search ------------------------------------------------------------------------------
+
+# The same expressions as the trigram indexes of migration 0003: names without spaces and
+# punctuation, lower-cased, so "종로 구", "Jongno-gu" and "jongno" meet one key.
+PLACE_NAME_KEY = "lower(regexp_replace(geodata_area.name, '[[:space:]·.,()-]', '', 'g'))"
+PLACE_NAME_EN_KEY = "lower(regexp_replace(geodata_area.name_en, '[[:space:]·.,()-]', '', 'g'))"
+# Below this trigram word similarity a name is not offered (a misspelt "jongro" still finds Jongno-gu).
+PLACE_MIN_SIMILARITY = 0.45
+# "세종대로 175", "종로 1-2": a road name and a building number are a street address.
+STREET_ADDRESS = re.compile(r"(로|길|ro|gil)\s*\d+(-\d+)?\s*$|\s\d+(-\d+)?\s*$", re.IGNORECASE)
+PLACE_KIND_ORDER = {"province": 0, "local_government": 1, "municipal": 2, "submunicipal": 3}
+
+
+def place_key(text: str) -> str:
+    return re.sub(r"[\s·.,()\-]", "", text).lower()
+
+
+def looks_like_street_address(query: str) -> bool:
+    return bool(STREET_ADDRESS.search(query.strip()))
+
+
+def place_kind(*, level: str, is_local_government: bool) -> str:
+    if level == "province":
+        return "province"
+    if is_local_government:
+        return "local_government"
+    return "submunicipal" if level == "submunicipal" else "municipal"
+
+
+def place_search(*, query: str, limit: int = 10) -> list[dict]:
+    """시도, 시군구 and 읍면동 of the current boundaries by name, Korean or romanized.
+
+    Forgiving of spacing, punctuation and partial names ("청운" finds 청운효자동, "종로 구" and
+    "jongno" find 종로구), through pg_trgm. Each result has the point to pin (a point on the
+    surface, always inside), the area's bounding box and its kind. Street addresses are not
+    places: they need a geocoder (see looks_like_street_address).
+    """
+    key = place_key(query)
+    if not key:
+        return []
+    name_key = RawSQL(PLACE_NAME_KEY, [])
+    name_en_key = RawSQL(PLACE_NAME_EN_KEY, [])
+    similarity = Greatest(
+        Func(Value(key), name_key, function="word_similarity", output_field=FloatField()),
+        Func(Value(key), name_en_key, function="word_similarity", output_field=FloatField()),
+    )
+    contains = Q(name_key__contains=key) | Q(name_en_key__contains=key)
+    areas = (
+        Area.objects.current()
+        .exclude(level=Level.CITY, is_local_government=False)
+        .annotate(name_key=name_key, name_en_key=name_en_key, similarity=similarity)
+        .filter(contains | Q(similarity__gte=PLACE_MIN_SIMILARITY))
+        .annotate(
+            exact=ExpressionWrapper(Q(name_key=key) | Q(name_en_key=key), output_field=BooleanField()),
+            prefix=ExpressionWrapper(Q(name_key__startswith=key) | Q(name_en_key__startswith=key), output_field=BooleanField()),
+            level_rank=Case(
+                When(level=Level.PROVINCE, then=0), When(is_local_government=True, then=1),
+                When(level=Level.MUNICIPAL, then=2), default=3,
+            ),
+            point=Func("geom", function="ST_PointOnSurface", output_field=PointField(srid=4326)),
+        )
+        .order_by("-exact", "-prefix", "-similarity", "level_rank", "code")
+        .values_list(
+            "code", "name", "name_en", "level", "is_local_government",
+            "local_government__name", "local_government__name_en", "parent__name", "parent__name_en",
+            Func("point", function="ST_X", output_field=FloatField()),
+            Func("point", function="ST_Y", output_field=FloatField()),
+            Func("geom", function="ST_XMin", output_field=FloatField()),
+            Func("geom", function="ST_YMin", output_field=FloatField()),
+            Func("geom", function="ST_XMax", output_field=FloatField()),
+            Func("geom", function="ST_YMax", output_field=FloatField()),
+        )[:limit]
+    )
+    results = []
+    for code, name, name_en, level, is_lg, lg, lg_en, parent, parent_en, x, y, west, south, east, north in areas:
+        kind = place_kind(level=level, is_local_government=is_lg)
+        # What tells two 신사동 apart: the governing government, or the province above a government.
+        context, context_en = (lg, lg_en) if kind in ("submunicipal", "municipal") else (parent, parent_en)
+        results.append({
+            "code": code, "name": name, "name_en": name_en, "kind": kind,
+            "local_government": lg or "", "local_government_en": lg_en or "",
+            "context": context or "", "context_en": context_en or "",
+            "lon": round(x, 6), "lat": round(y, 6),
+            "bbox": [round(west, 6), round(south, 6), round(east, 6), round(north, 6)],
+        })
+    return results

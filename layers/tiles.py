@@ -10,19 +10,20 @@ from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 from layers import cells, selectors
+from layers.boundaries import boundary_tile
 from layers.exports import error_response, report_error_response
 from reports.selectors import report_filters_parse
 
 MVT = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 22
-LAYERS = {"reports", "local_governments"}
+LAYERS = {"reports", "local_governments", "boundaries"}
 TILE_FILTERS = {"category", "status"}
 
 
 @require_GET
 def tile(request: HttpRequest, layer: str, z: int, x: int, y: int) -> HttpResponse:
     if layer not in LAYERS:
-        return error_response("not_found", _("No such tile layer: use reports or local_governments."), status=404)
+        return error_response("not_found", _("No such tile layer: use reports, local_governments or boundaries."), status=404)
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         return error_response("not_found", _("No such tile: z is 0 to %(max)d and x, y are below 2^z.") % {"max": MAX_ZOOM}, status=404)
     try:
@@ -37,13 +38,16 @@ def tile(request: HttpRequest, layer: str, z: int, x: int, y: int) -> HttpRespon
     else:
         response = HttpResponse(data, content_type=MVT)
     response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=60"
+    # Boundaries change only with a new import; reports every minute.
+    response["Cache-Control"] = f"public, max-age={3600 if layer == 'boundaries' else 60}"
     return response
 
 
 def _tile_data(request: HttpRequest, layer: str, z: int, x: int, y: int) -> bytes:
     if layer == "local_governments":
         return selectors.area_tile(z=z, x=x, y=y)
+    if layer == "boundaries":
+        return boundary_tile(z=z, x=x, y=y)
     unknown = set(request.GET) - TILE_FILTERS
     if unknown:
         raise DomainError("unknown_parameter", _("Tiles filter by category and status only; unknown: %(names)s.") % {"names": ", ".join(sorted(unknown))})

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,10 +18,16 @@ from accounts.ratelimit import rate_limited
 from accounts.selectors import account_email_confirmed
 from core.errors import DomainError, ErrorCode, json_error_response
 from core.parsing import parse_int
-from geodata.selectors import area_code_today, area_get, local_government_list, submunicipal_search
+from geodata.selectors import (
+    area_code_today,
+    area_get,
+    local_government_list,
+    looks_like_street_address,
+    place_search,
+)
 from mapping.alert_forms import CommentForm
 from mapping.forms import ReopenForm, ReportForm, SupportForm, answer_field_name, answers_from_post
-from mapping.selectors import map_data, map_list
+from mapping.selectors import ADDRESS_EN_RELATED, map_data, map_list, report_address_en
 from reports.models import Category, Question, Report, Status
 from reports.photos import PhotoError, photo_gps
 from reports.selectors import (
@@ -77,7 +83,7 @@ def home(request):
         "statuses": Status.choices,
         "selected_category": request.GET.get("category", ""),
         "selected_status": request.GET.get("status", ""),
-        "reports": map_list(filters=filters, limit=20),
+        "reports": map_list(filters=filters, limit=20, language=language),
     })
 
 
@@ -90,8 +96,8 @@ def map_reports(request):
     except DomainError as exc:
         return _json_error(exc.code, exc.message, fields=exc.fields)
     zoom = max(0, min(zoom, 22))
-    data = map_data(filters=filters, zoom=zoom)
     language = _language()
+    data = map_data(filters=filters, zoom=zoom, language=language)
     return JsonResponse({
         "mode": data.mode,
         "features": data.features,
@@ -107,22 +113,25 @@ def map_reports(request):
                 "created_at": timezone.localtime(report.created_at).strftime("%Y-%m-%d"),
                 "overdue": report.is_overdue,
             }
-            for report in map_list(filters=filters)
+            for report in map_list(filters=filters, language=language)
         ],
     })
 
 
 @require_GET
 def places(request):
-    """읍면동 names for the place search box."""
+    """Provinces, local governments and 읍면동 for the place search boxes, Korean or romanized."""
     query = request.GET.get("q", "")[:50]
-    language = _language()
-    results = submunicipal_search(query=query, limit=10)
+    english = _language().startswith("en")
+    if looks_like_street_address(query):
+        return JsonResponse({"results": [], "hint": _(
+            "Street addresses cannot be searched yet: search a 시군구 or 읍면동 name, then move the pin."
+        )})
+    results = place_search(query=query, limit=10)
     for place in results:
-        if language.startswith("en") and place["name_en"]:
-            place["label"] = f"{place['name_en']} ({place['local_government']})"
-        else:
-            place["label"] = f"{place['name']} ({place['local_government']})"
+        name = place["name_en"] if english and place["name_en"] else place["name"]
+        context = place["context_en"] if english and place["context_en"] else place["context"]
+        place["label"] = f"{name} ({context})" if context else name
     return JsonResponse({"results": results})
 
 
@@ -144,6 +153,9 @@ def nearby(request):
             "status": report.get_status_display(),
             "distance_m": round(report.distance.m),
             "support_count": report.support_count,
+            "support_label": ngettext("%(count)d supporter", "%(count)d supporters", report.support_count) % {
+                "count": report.support_count
+            },
             "description": report.description[:120],
         }
         for report in reports
@@ -350,6 +362,7 @@ def report_detail(request, report_id: int):
         "report": report,
         "category_name": report.category.display_name(language),
         "government_name": report.local_government.display_name(language),
+        "address": report_address_en(report) if language.startswith("en") else report.address,
         "answers": _answer_rows(report, language),
         "timeline": report_public_timeline(report=report),
         "photos": list(report.photos.all()),
@@ -443,12 +456,16 @@ def area_detail(request, code: str):
         raise Http404(_("No local government with this code."))
     reports = report_list(filters=ReportFilters(local_government=area.code))
     counts = report_counts(reports=reports)
-    page = Paginator(
-        reports.select_related("category").order_by("-created_at", "-id"), 25
-    ).get_page(request.GET.get("page"))
+    language = _language()
+    english = language.startswith("en")
+    listed = reports.select_related("category", *(ADDRESS_EN_RELATED if english else ())).order_by("-created_at", "-id")
+    page = Paginator(listed, 25).get_page(request.GET.get("page"))
+    if english:
+        for report in page:
+            report.address = report_address_en(report)
     return render(request, "mapping/area_detail.html", {
         "area": area,
-        "area_name": area.display_name(_language()),
+        "area_name": area.display_name(language),
         "counts": counts,
         "page": page,
     })

@@ -66,7 +66,7 @@
       (data.results || []).forEach(function (report) {
         var li = document.createElement("li");
         li.innerHTML = "<strong>" + esc(report.category) + "</strong> · " + esc(report.status) + " · " +
-          report.distance_m + " " + esc(text.metres) + " · " + report.support_count + " " + esc(text.supporters) +
+          report.distance_m + " " + esc(text.metres) + " · " + esc(report.support_label) +
           "<br>" + esc(report.description) + '<br><a class="button" href="' + report.url + '#support">' + esc(text.meToo) + "</a>";
         nearbyList.appendChild(li);
       });
@@ -115,33 +115,20 @@
     }, function () { routing.textContent = text.geoFailed; }, { enableHighAccuracy: true, timeout: 10000 });
   });
 
-  var results = document.getElementById("place-results");
-  function searchPlaces() {
-    var query = document.getElementById("place-query").value.trim();
-    if (!query) { return; }
-    fetch("/map/places.json?q=" + encodeURIComponent(query)).then(function (r) { return r.json(); }).then(function (data) {
-      results.innerHTML = "";
-      if (!data.results.length) { results.innerHTML = "<li>" + esc(text.noPlaces) + "</li>"; return; }
-      data.results.forEach(function (place) {
-        var li = document.createElement("li");
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "place-result";
-        button.textContent = place.label;
-        button.addEventListener("click", function () {
-          setPin(place.lat, place.lon, { zoom: 15 });
-          results.innerHTML = "";
-          mapElement.focus();
-        });
-        li.appendChild(button);
-        results.appendChild(li);
-      });
-    });
-  }
-  document.getElementById("place-search-button").addEventListener("click", searchPlaces);
-  document.getElementById("place-query").addEventListener("keydown", function (event) {
-    if (event.key === "Enter") { event.preventDefault(); searchPlaces(); }
-  });
+  // One place search for the whole site: a 읍면동 drops the pin, a larger area frames the map.
+  Dongne.placeSearch(
+    document.getElementById("place-query"), document.getElementById("place-search-button"),
+    document.getElementById("place-results"),
+    function (place) {
+      if (place.kind === "submunicipal") {
+        setPin(place.lat, place.lon, { zoom: 15 });
+      } else {
+        var b = place.bbox;
+        map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: 15 });
+      }
+      mapElement.focus();
+    }
+  );
 
   // A photo with GPS offers its location when no pin is set yet; the server never stores it.
   document.getElementById("id_photos").addEventListener("change", function (event) {

@@ -310,7 +310,7 @@ def test_map_json_points_when_zoomed_in_with_filters(client, django_assert_max_n
         data = client.get("/map/reports.json", params).json()
     assert data["mode"] == "points" and not data["truncated"]
     assert [p["id"] for p in data["features"]] == [open_one.pk]
-    assert set(data["features"][0]) == {"id", "category", "status", "lon", "lat"}
+    assert set(data["features"][0]) == {"id", "category", "status", "lon", "lat", "category_name", "created_at", "address"}
     assert [item["id"] for item in data["list"]] == [open_one.pk]
 
 
