@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "staff",
     "alerts",
     "notifications",
+    "scorecards",
     # Channels over the domain
     "mapping",
     "api",
@@ -203,3 +204,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000_000
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Personal data of reports closed longer ago than this is anonymised (`purge_personal_data`).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
+
+# Scorecards: a band within the peer group needs this many closed reports; a 읍면동 counts for
+# within-government equity with this many.
+SCORECARD_MIN_REPORTS = env_int("SCORECARD_MIN_REPORTS", 30)
+SCORECARD_MIN_EQUITY_REPORTS = env_int("SCORECARD_MIN_EQUITY_REPORTS", 20)

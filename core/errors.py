@@ -97,6 +97,9 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     # Infrastructure
     SERVICE_UNAVAILABLE = "service_unavailable"
+    # Scorecards
+    INVALID_POPULATION_FILE = "invalid_population_file"
+    UNMATCHED_POPULATION_ROWS = "unmatched_population_rows"
 
     @property
     def kind(self) -> Kind:
