@@ -209,3 +209,5 @@ PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 1095)
 # within-government equity with this many.
 SCORECARD_MIN_REPORTS = env_int("SCORECARD_MIN_REPORTS", 30)
 SCORECARD_MIN_EQUITY_REPORTS = env_int("SCORECARD_MIN_EQUITY_REPORTS", 20)
+# A scorecard's level and peer group share one set of values: one enum in the OpenAPI schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScorecardPeerGroupEnum"] = "scorecards.models.PeerGroup"
