@@ -9,6 +9,7 @@ from api.views_reports import (
     ReportListCreateApi,
     ReportSupportApi,
 )
+from api.views_scorecards import ScorecardDetailApi, ScorecardListApi
 
 app_name = "api"
 
@@ -22,4 +23,9 @@ urlpatterns = [
     path("reports/<str:report_id>/support/", ReportSupportApi.as_view(), name="report-support"),
     path("categories/", CategoryListApi.as_view(), name="category-list"),
     path("categories/<str:code>/", CategoryDetailApi.as_view(), name="category-detail"),
+]
+
+urlpatterns += [
+    path("scorecards/", ScorecardListApi.as_view(), name="scorecard-list"),
+    path("scorecards/<str:code>/", ScorecardDetailApi.as_view(), name="scorecard-detail"),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "staff",
     "alerts",
     "notifications",
+    "scorecards",
     # Channels over the domain
     "mapping",
     "api",
@@ -353,3 +354,9 @@ PASSWORD_RESETS_PER_IP_PER_HOUR = env_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 10)
 PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3)
 # How long a sign-up's email confirmation link works.
 ACCOUNT_CONFIRMATION_DAYS = env_int("ACCOUNT_CONFIRMATION_DAYS", 7)
+# Scorecards: a band within the peer group needs this many closed reports; a 읍면동 counts for
+# within-government equity with this many.
+SCORECARD_MIN_REPORTS = env_int("SCORECARD_MIN_REPORTS", 30)
+SCORECARD_MIN_EQUITY_REPORTS = env_int("SCORECARD_MIN_EQUITY_REPORTS", 20)
+# A scorecard's level and peer group share one set of values: one enum in the OpenAPI schema.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScorecardPeerGroupEnum"] = "scorecards.models.PeerGroup"

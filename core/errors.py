@@ -115,6 +115,9 @@ class ErrorCode(StrEnum):
     INVITATION_EMAIL_MISMATCH = "invitation_email_mismatch"
     LAST_ADMINISTRATOR = "last_administrator"
     INVALID_REPLY_TEMPLATE = "invalid_reply_template"
+    # Scorecards
+    INVALID_POPULATION_FILE = "invalid_population_file"
+    UNMATCHED_POPULATION_ROWS = "unmatched_population_rows"
 
     @property
     def kind(self) -> Kind:
