@@ -52,8 +52,9 @@ INSTALLED_APPS = [
     "accounts",
     "staff",
     "alerts",
-    "notifications",
+    "privacy",
     "scorecards",
+    "notifications",
     # Channels over the domain
     "mapping",
     "api",
@@ -248,7 +249,7 @@ WORKER_DB_RETRY_SECONDS = 2
 # Daily jobs of the worker, at local (Asia/Seoul) time; no cron needed.
 WORKER_SCHEDULE = [
     {"name": "send_staff_digests", "call": "notifications.emails.send_staff_digests", "at": "08:00"},
-    {"name": "purge_personal_data", "call": "accounts.services.personal_data_purge", "at": "03:00"},
+    {"name": "purge_personal_data", "call": "privacy.services.personal_data_purge", "at": "03:00"},
     {"name": "repair_report_cells", "call": "layers.maintenance.reportcells_repair", "at": "04:00"},
 ]
 # A persistent connection killed by a database restart is noticed before use, not by a request.
@@ -339,7 +340,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "mapping.account_views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 AXES_VERBOSE = False
 

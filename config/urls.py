@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views import privacy
 from config.health import healthz
+from mapping.account_views import privacy
 from mapping.media import photo
 
 urlpatterns = [
@@ -16,7 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/", include("open311.urls")),
     path("", include("layers.urls")),  # /exports/, /ogc/, /tiles/
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("mapping.account_urls")),
     path("privacy/", privacy, name="privacy"),
     path("staff/", include("staff.urls")),
     path("alerts/", include("mapping.alert_urls")),

@@ -179,7 +179,7 @@ def report_create(
             _after_commit(signals.report_created, report=report)
         elif reporter is None:
             _after_commit(signals.report_needs_confirmation, report=report)
-        # else: the account's own confirmation link publishes it (accounts.services.account_confirm_email).
+        # else: the account's own confirmation link publishes it (privacy.services.account_confirm_email).
     return report
 
 

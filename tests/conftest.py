@@ -159,3 +159,49 @@ def deliver_mail(mailoutbox):
         return mailoutbox
 
     return deliver
+
+
+class DeliveringOutbox(list):
+    """Django's in-memory outbox that runs the worker's delivery pass whenever a test reads it.
+
+    Messages are queued in the database with the change that causes them and leave only through
+    notifications.outbox; reading the outbox in a test delivers what is due first, as the worker
+    would a moment later. Tests that want to control delivery use `deliver_mail`.
+    """
+
+    _delivering = False
+
+    def _deliver(self) -> None:
+        if DeliveringOutbox._delivering:
+            return
+        from notifications.outbox import outbox_deliver_due
+
+        DeliveringOutbox._delivering = True
+        try:
+            outbox_deliver_due(limit=10_000)
+        except RuntimeError:  # a test without database access has nothing queued
+            pass
+        finally:
+            DeliveringOutbox._delivering = False
+
+    def _reading(name):  # noqa: N805 - builds the read methods below
+        def method(self, *args, **kwargs):
+            self._deliver()
+            return getattr(list, name)(self, *args, **kwargs)
+
+        return method
+
+    for _name in ("__getitem__", "__iter__", "__len__", "__contains__", "__eq__", "__repr__", "index", "count", "copy"):
+        locals()[_name] = _reading(_name)
+    del _name, _reading
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
+@pytest.fixture(autouse=True)
+def _delivering_outbox():
+    from django.core import mail
+
+    mail.outbox = DeliveringOutbox()
+    yield

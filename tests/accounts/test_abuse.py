@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import EmailConfirmation
-from accounts.services import account_confirmation_token, personal_data_purge, user_signup
+from accounts.services import account_confirmation_token, user_signup
 from core.errors import DomainError
 from core.http import client_ip
+from privacy.services import personal_data_purge
 from reports.models import Comment, Report, Support
 from reports.services import report_support
 from reports.services_comments import comment_create

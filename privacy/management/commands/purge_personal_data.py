@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.services import personal_data_purge, retention_days
+from privacy.services import personal_data_purge, retention_days
 
 
 class Command(BaseCommand):

@@ -9,19 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.forms import AccountDeleteForm, SignupForm
 from accounts.ratelimit import rate_limited_by_ip_and_email
 from accounts.selectors import account_email_confirmed
-from accounts.services import (
-    UNCONFIRMED_DAYS,
-    account_confirm_email,
-    account_confirmation_resend,
-    account_delete,
-    retention_days,
-    user_signup,
-)
+from accounts.services import account_confirmation_resend, user_signup
 from alerts.selectors import subscription_list_for_user
 from core.errors import DomainError
+from mapping.account_forms import AccountDeleteForm, SignupForm
+from privacy.services import UNCONFIRMED_DAYS, account_confirm_email, account_delete, retention_days
 from reports.models import Report
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from mapping import account_views as views
 from notifications.password_reset import OutboxPasswordResetForm
 
 app_name = "accounts"
