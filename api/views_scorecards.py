@@ -3,14 +3,13 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import ApiError
 from api.serializers import ErrorResponseSerializer
 from api.serializers_scorecards import ScorecardDetailSerializer, ScorecardListInputSerializer, ScorecardSerializer
 from api.views_areas import validated
+from core.errors import DomainError, ErrorCode
 from scorecards.selectors import scorecard_get, scorecard_list, scorecard_row
 
 INVALID = OpenApiResponse(ErrorResponseSerializer, description=_lazy("Missing or invalid parameter"))
@@ -40,6 +39,5 @@ class ScorecardDetailApi(APIView):
     def get(self, request, code: str):
         card = scorecard_get(code=code)
         if card is None:
-            raise ApiError("not_found", _("No local government's scorecard with code %(code)s.") % {"code": code},
-                           status.HTTP_404_NOT_FOUND)
+            raise DomainError(ErrorCode.NOT_FOUND, _("No local government's scorecard with code %(code)s.") % {"code": code})
         return Response(ScorecardDetailSerializer(scorecard_row(card, detail=True)).data)

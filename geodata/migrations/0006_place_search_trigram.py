@@ -11,7 +11,7 @@ NAME_EN_KEY = "lower(regexp_replace(name_en, '[[:space:]·.,()-]', '', 'g'))"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("geodata", "0002_areapiece_level")]
+    dependencies = [("geodata", "0005_area_code_unique")]
 
     operations = [
         migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop),
