@@ -17,32 +17,36 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError, ErrorCode
 from geodata.models import Area, AreaCodeAlias, AreaQuerySet, Level
 
-# One statement: the municipal unit and 읍면동 covering the point, through one probe of the
-# subdivided pieces' GiST index, with the governments above them. Points on a shared boundary
-# take the lowest code. The 읍면동 is always one of the routed unit's own: the 읍면동 layer is
-# generalized apart from the municipal one, so near a border the point may be covered by a
-# neighbour's 읍면동 or by none; then the unit's nearest 읍면동 is taken.
-ROUTE_SQL = """
-WITH cover AS MATERIALIZED (
-    SELECT a.id, a.code, a.level, a.parent_id
-    FROM geodata_areapiece p
-    JOIN geodata_area a ON a.id = p.area_id
-    WHERE ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))
-      AND p.level IN ('municipal', 'submunicipal')
-), unit AS MATERIALIZED (
-    SELECT a.id, a.code, a.name, a.name_en, a.parent_id, a.local_government_id
-    FROM geodata_area a
-    WHERE a.id = (SELECT id FROM cover WHERE level = 'municipal' ORDER BY code LIMIT 1)
+# The routing rule, written once as SQL and used by route_point (one point) and by
+# generate_reports (set-based): the municipal unit whose subdivided pieces cover the point, the
+# lowest code on a shared boundary; then the unit's own 읍면동 covering it (lowest code), or,
+# since the 읍면동 layer is generalized apart from the municipal one and may leave a gap or cover a
+# neighbour near a border, the unit's nearest 읍면동. `point` and `unit_id` are SQL expressions.
+
+
+def routing_unit_sql(point: str) -> str:
+    return f"""
+        SELECT a.id, a.code, a.name, a.name_en, a.parent_id, a.local_government_id
+        FROM geodata_areapiece p JOIN geodata_area a ON a.id = p.area_id
+        WHERE p.level = 'municipal' AND ST_Covers(p.geom, {point})
+        ORDER BY a.code LIMIT 1"""
+
+
+def routing_dong_sql(point: str, unit_id: str) -> str:
+    return f"""COALESCE(
+        (SELECT a.id FROM geodata_areapiece p JOIN geodata_area a ON a.id = p.area_id
+         WHERE p.level = 'submunicipal' AND a.parent_id = {unit_id} AND ST_Covers(p.geom, {point})
+         ORDER BY a.code LIMIT 1),
+        (SELECT d.id FROM geodata_area d JOIN geodata_areapiece p ON p.area_id = d.id
+         WHERE d.parent_id = {unit_id} ORDER BY ST_Distance(p.geom, {point}), d.code LIMIT 1))"""
+
+
+_POINT = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)"
+ROUTE_SQL = f"""
+WITH unit AS MATERIALIZED ({routing_unit_sql(_POINT)}
 ), dong AS (
-    SELECT a.id, a.code, a.name, a.name_en FROM geodata_area a
-    WHERE a.id = COALESCE(
-        (SELECT c.id FROM cover c JOIN unit ON c.parent_id = unit.id
-         WHERE c.level = 'submunicipal' ORDER BY c.code LIMIT 1),
-        (SELECT d.id FROM geodata_area d
-         JOIN unit ON d.parent_id = unit.id
-         JOIN geodata_areapiece p ON p.area_id = d.id
-         ORDER BY ST_Distance(p.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)), d.code LIMIT 1)
-    )
+    SELECT a.id, a.code, a.name, a.name_en FROM geodata_area a, unit
+    WHERE a.id = {routing_dong_sql(_POINT, "unit.id")}
 )
 SELECT pr.id, pr.code, pr.name, pr.name_en,
        lg.id, lg.code, lg.name, lg.name_en,

@@ -15,7 +15,7 @@ WITH truth AS (
   SELECT l.z, b.x >> (16 - l.z) AS x, b.y >> (16 - l.z) AS y, b.category_id, b.status, sum(b.n) AS count
   FROM (
     SELECT layers_cell_x(ST_X(public_location)) AS x, layers_cell_y(ST_Y(public_location)) AS y, category_id, status, count(*) AS n
-    FROM reports_report WHERE confirmed_at IS NOT NULL AND NOT is_hidden GROUP BY 1, 2, 3, 4
+    FROM reports_report WHERE is_public GROUP BY 1, 2, 3, 4
   ) b CROSS JOIN generate_series(4, 16) AS l(z)
   GROUP BY 1, 2, 3, 4, 5
 ), stored AS (

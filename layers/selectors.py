@@ -234,7 +234,7 @@ def report_feature_get(*, report_id: int) -> str | None:
 def report_time_extent() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT min(created_at), max(created_at) FROM reports_report WHERE confirmed_at IS NOT NULL AND NOT is_hidden"
+            "SELECT min(created_at), max(created_at) FROM reports_report WHERE is_public"
         )
         return cursor.fetchone()
 

@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,8 +119,8 @@ def overdue_q(now=None) -> Q:
 
 class ReportQuerySet(models.QuerySet):
     def public(self) -> ReportQuerySet:
-        """Shown to everyone: confirmed by the reporter and not hidden by a moderator."""
-        return self.filter(confirmed_at__isnull=False, is_hidden=False)
+        """Shown to everyone (Report.is_public, the one definition, which the cell triggers read too)."""
+        return self.filter(is_public=True)
 
     def open(self) -> ReportQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -167,6 +167,12 @@ class Report(models.Model):
 
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    # Public: confirmed by the reporter and not hidden by a moderator. Computed by PostgreSQL, so the
+    # ORM (ReportQuerySet.public) and the SQL of the cell-count triggers read one definition.
+    is_public = models.GeneratedField(
+        expression=ExpressionWrapper(Q(confirmed_at__isnull=False) & Q(is_hidden=False), output_field=models.BooleanField()),
+        output_field=models.BooleanField(), db_persist=True, verbose_name=_("public"),
+    )
     is_sample = models.BooleanField(_("sample"), default=False, help_text=_("demo data, never counted"))
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
 

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from geodata.models import Area, Level
-from geodata.selectors import AreaRef, _address
+from geodata.selectors import AreaRef, _address, routing_dong_sql, routing_unit_sql
 from reports.models import Category, Channel, Outcome, Status
 from reports.services import coarse_point
 from reports.services_categories import category_load_defaults
@@ -48,33 +48,12 @@ FROM generated_counts c
 JOIN geodata_area a ON a.id = c.area_id
 CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(a.geom, c.n, c.seed)) p
 """
-# A point drawn inside a 읍면동 routes to that 읍면동 and its parent unit when the unit's pieces
-# cover it: route_point's answer for every point not on a shared edge, at one piece test a point.
-ROUTE_OWN_SQL = """
+# Every point routed set-based by the one routing rule of geodata.selectors (route_point's).
+ROUTE_SQL = f"""
 INSERT INTO generated_routed (id, lon, lat, unit_id, government_id, dong_id)
-SELECT g.id, ST_X(g.geom), ST_Y(g.geom), u.id, u.local_government_id, g.dong_id
+SELECT g.id, ST_X(g.geom), ST_Y(g.geom), unit.id, unit.local_government_id, {routing_dong_sql("g.geom", "unit.id")}
 FROM generated_points g
-JOIN geodata_area d ON d.id = g.dong_id
-JOIN geodata_area u ON u.id = d.parent_id AND u.level = 'municipal'
-WHERE EXISTS (SELECT 1 FROM geodata_areapiece p WHERE p.area_id = u.id AND ST_Covers(p.geom, g.geom))
-"""
-# The rest (boundaries that do not nest exactly): route_point's rule in full, set-based: the
-# covering municipal unit (lowest code on a shared edge), then a 읍면동 of that unit, else any.
-ROUTE_SQL = """
-INSERT INTO generated_routed (id, lon, lat, unit_id, government_id, dong_id)
-SELECT g.id, ST_X(g.geom), ST_Y(g.geom), unit.id, unit.local_government_id, dong.id
-FROM generated_points g
-CROSS JOIN LATERAL (
-    SELECT a.id, a.local_government_id FROM geodata_areapiece p
-    JOIN geodata_area a ON a.id = p.area_id AND a.level = 'municipal'
-    WHERE p.level = 'municipal' AND ST_Covers(p.geom, g.geom) ORDER BY a.code LIMIT 1
-) unit
-LEFT JOIN LATERAL (
-    SELECT a.id FROM geodata_areapiece p
-    JOIN geodata_area a ON a.id = p.area_id AND a.level = 'submunicipal'
-    WHERE p.level = 'submunicipal' AND ST_Covers(p.geom, g.geom)
-    ORDER BY (a.parent_id = unit.id) DESC, a.code LIMIT 1
-) dong ON true
+CROSS JOIN LATERAL ({routing_unit_sql("g.geom")}) unit
 WHERE NOT EXISTS (SELECT 1 FROM generated_routed r WHERE r.id = g.id)
 """
 PHRASES = ["확인 부탁드립니다", "며칠째 그대로입니다", "통행에 불편합니다", "빠른 처리 바랍니다", "아이들이 다니는 길입니다", "밤에 특히 위험해요"]
@@ -123,7 +102,6 @@ class Command(BaseCommand):
                 cursor.cursor.copy_expert("COPY generated_counts FROM STDIN", io.StringIO(rows))
                 cursor.execute(POINTS_SQL)
                 self._stage("points drawn")
-                cursor.execute(ROUTE_OWN_SQL)
                 cursor.execute(ROUTE_SQL)
                 self._stage("points routed")
                 cursor.execute("SELECT count(*) FROM generated_routed")
