@@ -34,7 +34,7 @@ BOUNDARIES ?= $(KOSTAT_URL)/skorea-provinces-2018-topo.json \
               $(KOSTAT_URL)/skorea-submunicipalities-2018-topo.json
 endif
 
-.PHONY: help system venv db messages prepare setup run dev test stop lint bench-routing bench-layers bench-writes
+.PHONY: help system venv db messages prepare setup run dev test stop lint bench-routing bench-layers bench-writes bench-abuse bench-fuzz
 
 help:
 	@echo "make run | dev | test | setup | stop | lint | bench-routing | bench-layers | bench-writes | venv | system | db"
@@ -121,3 +121,9 @@ bench-layers: setup
 
 bench-writes: setup
 	$(PY) bench/writes.py
+
+bench-abuse: setup
+	$(PY) bench/abuse.py
+
+bench-fuzz: setup
+	$(PY) bench/fuzz.py

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # (app, migration, operation index): why undoing nothing is the right reverse.
 NOOP_REVERSES = {
     ("geodata", "0002_areapiece_level", 1): "backfills the new column, which the reverse of the operation before drops",
+    ("geodata", "0006_place_search_trigram", 0): "pg_trgm may serve other databases' objects too; an unused extension is harmless",
+    ("layers", "0003_reportcell_sorted_locks", 0): "the sorted function counts exactly as 0002's; 0002's reverse replaces it anyway",
+    ("reports", "0002_support_confirmed_at", 1): "backfills the new column, which the reverse of the operation before drops",
 }
 
 
@@ -68,6 +71,10 @@ def _leaf(app: str) -> str:
 def test_app_migrates_back_to_its_first_migration_and_forward(app):
     first = min(name for label, name in _project_migrations() if label == app)
     leaf = _leaf(app)
+    with connection.cursor() as cursor:
+        # Migrations run here inside the test's one transaction: deferred foreign-key checks left
+        # pending by a data migration would block the next ALTER TABLE, so check them at once.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("migrate", app, first, verbosity=0)
     applied = MigrationExecutor(connection).loader.applied_migrations
     assert (app, first) in applied and (app, leaf) not in applied
