@@ -150,3 +150,12 @@ def test_new_defaults_that_change_a_sensitivity_move_the_points_too():
     category_load_defaults(definitions=[{**definition, "is_sensitive": True}])
     report.refresh_from_db()
     assert report.public_location.coords == coarse_point(report.location).coords != report.location.coords
+
+
+def test_a_report_filed_with_a_stale_category_still_gets_the_current_sensitivity():
+    category = CategoryFactory(code="stale-x")
+    stale = Category.objects.get(pk=category.pk)
+    category_set_sensitivity(category=category, is_sensitive=True)
+    assert stale.is_sensitive is False  # what a form loaded before the change holds
+    report = make_report(category=stale, at=(126.97689, 37.57587))
+    assert report.public_location.coords == coarse_point(report.location).coords != report.location.coords
