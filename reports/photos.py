@@ -81,6 +81,9 @@ def _pixels_only(image: Image.Image, stored_format: str) -> Image.Image:
     """A new image holding only the pixels: Pillow's encoders copy some of `info` (the JPEG
     comment, the PNG ICC profile) when saving, so nothing of the upload's `info` may reach them."""
     icc = image.info.get("icc_profile")
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        # 16-bit grey: scaled to 8 bits, where a plain convert would clip everything above 255 to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     if stored_format == "JPEG":
         mode = "L" if image.mode in ("L", "1") else "RGB"
     else:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -146,7 +146,7 @@ def report_create(
         report = Report.objects.create(
             category=category,
             location=point,
-            public_location=coarse_point(point) if category.is_sensitive else point,
+            public_location=coarse_point(point) if _category_is_sensitive(category) else point,
             description=description,
             answers=cleaned_answers,
             local_government_id=government_id,
@@ -181,6 +181,15 @@ def report_create(
             _after_commit(signals.report_needs_confirmation, report=report)
         # else: the account's own confirmation link publishes it (privacy.services.account_confirm_email).
     return report
+
+
+def _category_is_sensitive(category: Category) -> bool:
+    """Read fresh under a key-share lock: a sensitivity change (category_save locks the row for
+    update) in progress is waited for, and none can commit before this report, so no report keeps
+    an exact public point in a category just marked sensitive."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT is_sensitive FROM reports_category WHERE id = %s FOR KEY SHARE", [category.pk])
+        return cursor.fetchone()[0]
 
 
 def _responsible_government_id(category: Category, route) -> int:

@@ -15,9 +15,12 @@ def category_load_defaults(*, definitions: list[dict] = DEFAULT_CATEGORIES) -> t
     created = updated = 0
     for order, definition in enumerate(definitions):
         fields = {key: value for key, value in definition.items() if key not in {"code", "questions"}}
+        was_sensitive = Category.objects.filter(code=definition["code"]).values_list("is_sensitive", flat=True).first()
         category, was_created = Category.objects.update_or_create(
             code=definition["code"], defaults={**fields, "order": order}
         )
+        if was_sensitive is not None and was_sensitive != category.is_sensitive:
+            _reports_relocate(category=category)  # new defaults changed its sensitivity
         created += was_created
         updated += not was_created
         for question_order, question in enumerate(definition["questions"]):

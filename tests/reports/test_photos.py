@@ -284,3 +284,10 @@ def test_a_display_p3_photo_keeps_its_colours_without_a_profile():
     ).getpixel((0, 0))
     assert abs(expected[0] - 60) > 30  # this P3 green differs in sRGB: the conversion really happened
     assert image.getpixel((32, 24)) == pytest.approx(expected, abs=8)
+
+
+def test_a_16_bit_grey_png_is_scaled_to_8_bits_not_clipped_to_white():
+    buffer = io.BytesIO()
+    Image.new("I;16", (64, 48), 32768).save(buffer, "PNG")
+    image = stored_only_pixels(make_report(photos=[upload(buffer.getvalue(), "a.png", "image/png")]).photos.get())
+    assert image.mode == "L" and image.getpixel((1, 1)) == 128

@@ -13,7 +13,7 @@ from django.db import connection
 from layers.models import ReportCell
 from reports.models import Category, Report
 from reports.services import coarse_point
-from reports.services_categories import category_save, category_set_sensitivity
+from reports.services_categories import category_load_defaults, category_save, category_set_sensitivity
 from tests.factories import JONGNO, CategoryFactory, UserFactory, make_report
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,22 @@ def test_the_admin_saves_through_the_service(client):
     client.post(f"/admin/reports/category/{category.pk}/change/", form)
     report.refresh_from_db()
     assert report.public_location.coords == report.location.coords
+
+
+def test_new_defaults_that_change_a_sensitivity_move_the_points_too():
+    definition = {"code": "defaults-x", "name": "가로등", "name_en": "Lights", "questions": []}
+    category_load_defaults(definitions=[{**definition, "is_sensitive": False}])
+    report = make_report(category=Category.objects.get(code="defaults-x"), at=(126.97689, 37.57587))
+    assert report.public_location.coords == report.location.coords
+    category_load_defaults(definitions=[{**definition, "is_sensitive": True}])
+    report.refresh_from_db()
+    assert report.public_location.coords == coarse_point(report.location).coords != report.location.coords
+
+
+def test_a_report_filed_with_a_stale_category_still_gets_the_current_sensitivity():
+    category = CategoryFactory(code="stale-x")
+    stale = Category.objects.get(pk=category.pk)
+    category_set_sensitivity(category=category, is_sensitive=True)
+    assert stale.is_sensitive is False  # what a form loaded before the change holds
+    report = make_report(category=stale, at=(126.97689, 37.57587))
+    assert report.public_location.coords == coarse_point(report.location).coords != report.location.coords
