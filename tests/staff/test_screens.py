@@ -41,7 +41,7 @@ def test_not_accepted_without_reason_shows_the_error_beside_the_reason(client, j
     response = client.post(reverse("staff:report-status", args=[report.pk]), {"to_status": "closed", "outcome": "not_accepted"})
     assert response.status_code == 400
     body = response.content.decode()
-    reason_field = body[body.index('for="id_reason"') - 200:body.index('name="reason"', body.index('for="id_reason"'))]
+    reason_field = body[body.index('for="status-reason"') - 200:body.index('name="reason"', body.index('for="status-reason"'))]
     assert 'class="field-error"' in reason_field
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
