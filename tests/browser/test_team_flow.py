@@ -76,6 +76,10 @@ def test_administrator_invites_an_officer_who_acknowledges_a_report(live_server,
             row = page.locator(f"tr[data-report='{report.pk}']")
             expect(row).to_be_visible()
             page.screenshot(path=str(SHOTS / "queue-after-joining.png"), full_page=True)
+            page.get_by_role("link", name="지도", exact=True).last.click()
+            expect(page.locator("#queue-map .leaflet-interactive")).to_have_count(2)
+            page.screenshot(path=str(SHOTS / "queue-map.png"), full_page=False)
+            page.get_by_role("link", name="목록", exact=True).click()
 
             row.get_by_role("link", name=f"#{report.pk}").click()
             expect(page.locator("#answers")).to_contain_text("파인 곳의 크기")
