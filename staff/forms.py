@@ -71,6 +71,7 @@ class StatusForm(ReplyTemplateChoiceMixin, forms.Form):
     )
 
     def __init__(self, *args, reply_templates=None, **kwargs):
+        kwargs.setdefault("auto_id", "status-%s")  # several forms share a page: unique ids for their labels
         super().__init__(*args, **kwargs)
         self.order_fields(["to_status", "outcome", "duplicate_of", "public_note", "reason"])
         self._add_reply_templates(reply_templates)
@@ -83,6 +84,7 @@ class UpdateForm(ReplyTemplateChoiceMixin, forms.Form):
     public_note = forms.CharField(label=_("Official update"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
     def __init__(self, *args, reply_templates=None, **kwargs):
+        kwargs.setdefault("auto_id", "update-%s")
         super().__init__(*args, **kwargs)
         self._add_reply_templates(reply_templates)
 
@@ -98,6 +100,7 @@ class AssignForm(forms.Form):
     officer = forms.ModelChoiceField(label=_("Officer"), queryset=None, required=False)
 
     def __init__(self, *args, departments, officers, **kwargs):
+        kwargs.setdefault("auto_id", "assign-%s")
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.fields["officer"].queryset = officers
@@ -106,6 +109,10 @@ class AssignForm(forms.Form):
 class RerouteForm(forms.Form):
     to_government = GovernmentField(label=_("Local government"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "reroute-%s")
+        super().__init__(*args, **kwargs)
 
 
 class ModerateForm(forms.Form):
@@ -123,6 +130,7 @@ class BulkForm(forms.Form):
     officer = forms.ModelChoiceField(label=_("Officer"), queryset=None, required=False)
 
     def __init__(self, *args, report_ids, departments, officers, **kwargs):
+        kwargs.setdefault("auto_id", "bulk-%s")
         super().__init__(*args, **kwargs)
         self.fields["reports"].choices = [(pk, pk) for pk in report_ids]
         self.fields["department"].queryset = departments

@@ -292,20 +292,27 @@ def report_reroute(request, report_id: int):
     return redirect("staff:queue")
 
 
+def _moderate_failed(request, report: Report, where: dict, message: str):
+    context = {**_report_context(request, report), "moderate_error": {**where, "message": message}}
+    return render(request, "staff/report.html", context, status=400)
+
+
 @require_POST
 @staff_required
 def report_moderate(request, report_id: int):
     report = staff_report_get(user=request.user, report_id=report_id)
     form = ModerateForm(request.POST)
+    # The page has one moderation form per photo and comment: the error goes back to the one posted.
+    where = {"action": request.POST.get("action", ""), "target": request.POST.get("photo") or request.POST.get("comment") or ""}
     if not form.is_valid():
-        return _failed(request, report, DomainError("reason_required", _("Say why.")))
+        return _moderate_failed(request, report, where, _("Say why."))
     data = form.cleaned_data
     comment = Comment.objects.filter(pk=data["comment"], report=report).first() if data.get("comment") else None
     photo = ReportPhoto.objects.filter(pk=data["photo"], report=report).first() if data.get("photo") else None
     try:
         services.report_moderate(report=report, actor=request.user, action=data["action"], reason=data["reason"], comment=comment, photo=photo)
     except DomainError as exc:
-        return _failed(request, report, exc)
+        return _moderate_failed(request, report, where, " ".join([exc.message] + [e for errors in exc.fields.values() for e in errors]))
     return _done(request, report, _("Done; the reason is kept in the audit trail."))
 
 

@@ -49,6 +49,10 @@ def test_administrator_invites_an_officer_who_acknowledges_a_report(live_server,
             admin_page.select_option("#invite-form select[name=role]", StaffRole.Role.STAFF)
             admin_page.click("#invite-form button[type=submit]")
             expect(admin_page.locator("#pending-invitations")).to_contain_text("new.officer@jongno.go.kr")
+            admin_page.fill("#template-form input[name=title]", "접수 안내")
+            admin_page.fill("#template-form textarea[name=text]", "확인했습니다. 이번 주에 보수하겠습니다.")
+            admin_page.click("#template-form button[type=submit]")
+            expect(admin_page.locator("#reply-templates")).to_contain_text("접수 안내")
             admin_page.screenshot(path=str(SHOTS / "team-page.png"), full_page=True)
 
             invitation = next(m for m in mail.outbox if m.to == ["new.officer@jongno.go.kr"])
@@ -72,6 +76,10 @@ def test_administrator_invites_an_officer_who_acknowledges_a_report(live_server,
             row = page.locator(f"tr[data-report='{report.pk}']")
             expect(row).to_be_visible()
             page.screenshot(path=str(SHOTS / "queue-after-joining.png"), full_page=True)
+            page.get_by_role("link", name="지도", exact=True).last.click()
+            expect(page.locator("#queue-map .leaflet-interactive")).to_have_count(2)
+            page.screenshot(path=str(SHOTS / "queue-map.png"), full_page=False)
+            page.get_by_role("link", name="목록", exact=True).click()
 
             row.get_by_role("link", name=f"#{report.pk}").click()
             expect(page.locator("#answers")).to_contain_text("파인 곳의 크기")
@@ -82,7 +90,9 @@ def test_administrator_invites_an_officer_who_acknowledges_a_report(live_server,
             page.screenshot(path=str(SHOTS / "staff-report-page.png"), full_page=True)
 
             page.select_option("select[name=to_status]", Status.ACKNOWLEDGED)
-            page.fill("#id_public_note", "확인했습니다. 이번 주에 보수하겠습니다.")
+            # The saved reply fills the public note, where it can still be edited.
+            page.locator("form[action$='/status/'] select[name=reply_template]").select_option(label="접수 안내")
+            expect(page.locator("#status-public_note")).to_have_value("확인했습니다. 이번 주에 보수하겠습니다.")
             page.locator("form[action$='/status/'] button[type=submit]").click()
             expect(page.locator("#report-status")).to_have_attribute("data-status", Status.ACKNOWLEDGED)
             expect(page.locator(".messages li")).to_have_count(1)
@@ -94,4 +104,5 @@ def test_administrator_invites_an_officer_who_acknowledges_a_report(live_server,
     assert (officer.local_government.code, officer.role) == ("11010", StaffRole.Role.STAFF)
     report.refresh_from_db()
     assert report.status == Status.ACKNOWLEDGED
-    assert report.events.get(to_status=Status.ACKNOWLEDGED).actor.username == "new-officer"
+    event = report.events.get(to_status=Status.ACKNOWLEDGED)
+    assert event.actor.username == "new-officer" and event.public_note == "확인했습니다. 이번 주에 보수하겠습니다."

@@ -41,7 +41,7 @@ def test_not_accepted_without_reason_shows_the_error_beside_the_reason(client, j
     response = client.post(reverse("staff:report-status", args=[report.pk]), {"to_status": "closed", "outcome": "not_accepted"})
     assert response.status_code == 400
     body = response.content.decode()
-    reason_field = body[body.index('for="id_reason"') - 200:body.index('name="reason"', body.index('for="id_reason"'))]
+    reason_field = body[body.index('for="status-reason"') - 200:body.index('name="reason"', body.index('for="status-reason"'))]
     assert 'class="field-error"' in reason_field
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
@@ -119,3 +119,19 @@ def test_queue_map_and_superuser_sees_every_government(client, jongno_staff):
     assert {r.pk for r in response.context["page"]} == {ours.pk, theirs.pk}
     response = client.get(reverse("staff:queue"), {"government": "21090"})
     assert [r.pk for r in response.context["page"]] == [theirs.pk]
+
+
+def test_moderation_error_sits_in_the_form_that_was_posted(client, jongno_moderator):
+    from reports.models import Comment
+
+    report = make_report()
+    first = Comment.objects.create(report=report, author_email="a@example.kr", text="첫 댓글")
+    second = Comment.objects.create(report=report, author_email="b@example.kr", text="둘째 댓글")
+    client.force_login(jongno_moderator)
+    response = client.post(reverse("staff:report-moderate", args=[report.pk]), {"action": "hide_comment", "comment": second.pk, "reason": "   "})
+    assert response.status_code == 400
+    body = response.content.decode()
+    second_article = body[body.index(f'id="comment-{second.pk}"'):]
+    first_article = body[body.index(f'id="comment-{first.pk}"'):body.index(f'id="comment-{second.pk}"')]
+    assert 'class="field-error"' in second_article.split("</article>")[0] and 'class="field-error"' not in first_article
+    assert not Comment.objects.filter(is_hidden=True).exists()
