@@ -55,7 +55,7 @@ def offline(live_server):
 def boundaries_drawn(page) -> None:
     """Our boundary tiles are on the map: paths and names in the boundaries pane."""
     page.locator(".leaflet-boundaries-pane svg path").first.wait_for(state="attached")
-    page.locator(".leaflet-boundaries-pane text.boundary-label").first.wait_for(state="attached")
+    page.locator(".leaflet-boundaryLabels-pane .boundary-label span").first.wait_for(state="attached")
 
 
 @pytest.mark.browser
