@@ -142,9 +142,11 @@
   }
 
   function reportMarker(point, latlng) {
-    return L.circleMarker(latlng || [point.lat, point.lon], {
+    var marker = L.circleMarker(latlng || [point.lat, point.lon], {
       radius: 9, weight: 2, color: "#fff", fillOpacity: 0.95, fillColor: STATUS_COLOURS[point.status] || "#555"
     }).bindPopup(popupHtml(point));
+    marker.reportId = point.id;
+    return marker;
   }
 
   /* Points closer than a marker's width, grouped, so overlapping reports can be reached. */
@@ -173,7 +175,15 @@
   /* Draw what loadReports returned into a layer group. A cell or group zooms in when tapped; at
      the deepest zoom (or when its reports share one place) it spreads out instead. */
   function drawReports(layer, data, labels, map) {
+    // A popup stays open across a redraw (opening one pans the map, which reloads the reports).
+    var openId = null, reopen = null;
+    layer.eachLayer(function (marker) { if (marker.isPopupOpen && marker.isPopupOpen()) { openId = marker.reportId; } });
     layer.clearLayers();
+    function pin(point, latlng) {
+      var marker = reportMarker(point, latlng).addTo(layer);
+      if (point.id === openId) { reopen = marker; }
+      return marker;
+    }
     if (data.mode === "grid") {
       data.features.forEach(function (cell) {
         var marker = L.marker([cell.lat, cell.lon], {
@@ -187,7 +197,7 @@
       return;
     }
     (map ? groupPoints(map, data.features) : data.features.map(function (p) { return { points: [p] }; })).forEach(function (group) {
-      if (group.points.length === 1) { reportMarker(group.points[0]).addTo(layer); return; }
+      if (group.points.length === 1) { pin(group.points[0]); return; }
       var first = group.points[0];
       var together = group.points.every(function (p) { return p.lat === first.lat && p.lon === first.lon; });
       var deepest = map.getZoom() >= map.getMaxZoom() || together;
@@ -204,6 +214,7 @@
         }
       });
     });
+    if (reopen) { reopen.openPopup(); }
   }
 
   /* The list beside the map: a full alternative to it. */
