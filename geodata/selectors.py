@@ -276,8 +276,6 @@ def address_locate(*, address: str) -> tuple[float, float]:
 # punctuation, lower-cased, so "종로 구", "Jongno-gu" and "jongno" meet one key.
 PLACE_NAME_KEY = "lower(regexp_replace(geodata_area.name, '[[:space:]·.,()-]', '', 'g'))"
 PLACE_NAME_EN_KEY = "lower(regexp_replace(geodata_area.name_en, '[[:space:]·.,()-]', '', 'g'))"
-# Below this trigram word similarity a name is not offered (a misspelt "jongro" still finds Jongno-gu).
-PLACE_MIN_SIMILARITY = 0.45
 # "세종대로 175", "종로 1-2": a road name and a building number are a street address.
 STREET_ADDRESS = re.compile(r"(로|길|ro|gil)\s*\d+(-\d+)?\s*$|\s\d+(-\d+)?\s*$", re.IGNORECASE)
 PLACE_KIND_ORDER = {"province": 0, "local_government": 1, "municipal": 2, "submunicipal": 3}
@@ -316,12 +314,18 @@ def place_search(*, query: str, limit: int = 10) -> list[dict]:
         Func(Value(key), name_key, function="word_similarity", output_field=FloatField()),
         Func(Value(key), name_en_key, function="word_similarity", output_field=FloatField()),
     )
-    contains = Q(name_key__contains=key) | Q(name_en_key__contains=key)
+    like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    # Operators the trigram GIN indexes answer (<% is pg_trgm's word similarity above its
+    # threshold, 0.6 by default), instead of computing a similarity for every area.
+    matches = RawSQL(
+        f"(%s <%% {PLACE_NAME_KEY} OR %s <%% {PLACE_NAME_EN_KEY} OR {PLACE_NAME_KEY} LIKE %s OR {PLACE_NAME_EN_KEY} LIKE %s)",
+        [key, key, like, like], output_field=BooleanField(),
+    )
     areas = (
         Area.objects.current()
         .exclude(level=Level.CITY, is_local_government=False)
+        .filter(matches)
         .annotate(name_key=name_key, name_en_key=name_en_key, similarity=similarity)
-        .filter(contains | Q(similarity__gte=PLACE_MIN_SIMILARITY))
         .annotate(
             exact=ExpressionWrapper(Q(name_key=key) | Q(name_en_key=key), output_field=BooleanField()),
             prefix=ExpressionWrapper(Q(name_key__startswith=key) | Q(name_en_key__startswith=key), output_field=BooleanField()),

@@ -24,29 +24,47 @@
   (TEXT.statuses || []).forEach(function (status) { STATUS_COLOURS[status.code] = status.colour; });
   var english = (document.documentElement.lang || "").indexOf("en") === 0;
 
-  /* Our own boundaries (/tiles/boundaries/) as vector tiles, with their names as SVG text. */
+  /* Our own boundaries (/tiles/boundaries/) as vector tiles. Their names (the tiles' `labels`
+     layer) go into a pane above every tile as text markers, so no neighbouring tile covers them. */
   var BoundaryGrid = L.VectorGrid && L.VectorGrid.Protobuf.extend({
     _getVectorTilePromise: function (coords, bounds) {
       this._lastTile = L.VectorGrid.Protobuf.prototype._getVectorTilePromise.call(this, coords, bounds);
       return this._lastTile;
     },
+    onAdd: function (map) {
+      L.VectorGrid.Protobuf.prototype.onAdd.call(this, map);
+      this._labelGroups = {};
+      this.on("tileunload", function (event) {
+        var key = this._tileCoordsToKey(event.coords);
+        if (this._labelGroups[key]) { this._labelGroups[key].remove(); delete this._labelGroups[key]; }
+      }, this);
+    },
+    onRemove: function (map) {
+      Object.keys(this._labelGroups || {}).forEach(function (key) { this._labelGroups[key].remove(); }, this);
+      this._labelGroups = {};
+      L.VectorGrid.Protobuf.prototype.onRemove.call(this, map);
+    },
     createTile: function (coords, done) {
       var svg = L.VectorGrid.prototype.createTile.call(this, coords, done);
       var size = this.getTileSize();
-      svg.style.overflow = "visible";  // a name near a tile's edge is not cut
+      var key = this._tileCoordsToKey(coords);
+      var self = this;
       this._lastTile.then(function (tile) {
         var labels = tile.layers && tile.layers.labels;
-        if (!labels) { return; }
+        if (!labels || !self._map || !self._tiles[key]) { return; }
+        var group = L.layerGroup();
         labels.features.forEach(function (feature) {
           var point = feature.geometry[0][0];
+          var pixel = L.point(coords.x * size.x + point.x * size.x / labels.extent, coords.y * size.y + point.y * size.y / labels.extent);
           var props = feature.properties;
-          var text = L.SVG.create("text");
-          text.setAttribute("x", point.x * size.x / labels.extent);
-          text.setAttribute("y", point.y * size.y / labels.extent);
-          text.setAttribute("class", "boundary-label boundary-label-" + props.kind);
-          text.textContent = english && props.name_en ? props.name_en : props.name;
-          svg.appendChild(text);
+          var name = document.createElement("span");
+          name.textContent = english && props.name_en ? props.name_en : props.name;
+          L.marker(self._map.unproject(pixel, coords.z), {
+            pane: "boundaryLabels", interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "boundary-label boundary-label-" + props.kind, html: name.outerHTML, iconSize: null })
+          }).addTo(group);
         });
+        self._labelGroups[key] = group.addTo(self._map);
       });
       return svg;
     }
@@ -76,6 +94,8 @@
     map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="' + escapeHtml(TEXT.leafletTitle || "") + '">Leaflet</a>');
     map.createPane("boundaries").style.zIndex = 250;  // above basemap tiles, below reports
     map.getPane("boundaries").style.pointerEvents = "none";
+    map.createPane("boundaryLabels").style.zIndex = 350;  // names above every boundary tile
+    map.getPane("boundaryLabels").style.pointerEvents = "none";
     var url = jsonScript("basemap-url");
     if (url) {
       L.tileLayer(url, { attribution: jsonScript("basemap-attribution"), maxZoom: 19 }).addTo(map);
@@ -122,9 +142,11 @@
   }
 
   function reportMarker(point, latlng) {
-    return L.circleMarker(latlng || [point.lat, point.lon], {
+    var marker = L.circleMarker(latlng || [point.lat, point.lon], {
       radius: 9, weight: 2, color: "#fff", fillOpacity: 0.95, fillColor: STATUS_COLOURS[point.status] || "#555"
     }).bindPopup(popupHtml(point));
+    marker.reportId = point.id;
+    return marker;
   }
 
   /* Points closer than a marker's width, grouped, so overlapping reports can be reached. */
@@ -153,7 +175,15 @@
   /* Draw what loadReports returned into a layer group. A cell or group zooms in when tapped; at
      the deepest zoom (or when its reports share one place) it spreads out instead. */
   function drawReports(layer, data, labels, map) {
+    // A popup stays open across a redraw (opening one pans the map, which reloads the reports).
+    var openId = null, reopen = null;
+    layer.eachLayer(function (marker) { if (marker.isPopupOpen && marker.isPopupOpen()) { openId = marker.reportId; } });
     layer.clearLayers();
+    function pin(point, latlng) {
+      var marker = reportMarker(point, latlng).addTo(layer);
+      if (point.id === openId) { reopen = marker; }
+      return marker;
+    }
     if (data.mode === "grid") {
       data.features.forEach(function (cell) {
         var marker = L.marker([cell.lat, cell.lon], {
@@ -167,7 +197,7 @@
       return;
     }
     (map ? groupPoints(map, data.features) : data.features.map(function (p) { return { points: [p] }; })).forEach(function (group) {
-      if (group.points.length === 1) { reportMarker(group.points[0]).addTo(layer); return; }
+      if (group.points.length === 1) { pin(group.points[0]); return; }
       var first = group.points[0];
       var together = group.points.every(function (p) { return p.lat === first.lat && p.lon === first.lon; });
       var deepest = map.getZoom() >= map.getMaxZoom() || together;
@@ -184,6 +214,7 @@
         }
       });
     });
+    if (reopen) { reopen.openPopup(); }
   }
 
   /* The list beside the map: a full alternative to it. */

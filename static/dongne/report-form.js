@@ -48,14 +48,32 @@
           return;
         }
         var government = result.body.local_government;
-        var lang = document.documentElement.lang;
-        var name = lang.indexOf("en") === 0 && government.name_en ? government.name_en : government.name;
+        var english = document.documentElement.lang.indexOf("en") === 0;
+        var name = english && government.name_en ? government.name_en : government.name;
+        var address = english ? englishAddress(result.body) : result.body.address;
         routing.className = "routing";
         routing.innerHTML = text.goesTo + ' <strong id="routed-government">' + esc(name) + "</strong>" +
           ' (<a href="/areas/' + esc(government.code) + '/">' + esc(text.governmentPage) + "</a>)" +
-          '<br><span class="muted" id="routed-address">' + esc(result.body.address) + "</span>";
+          '<br><span class="muted" id="routed-address">' + esc(address) + "</span>";
       })
       .catch(function () { if (ticket === lookupTicket) { routing.textContent = text.lookupFailed; } });
+  }
+
+  /* "Cheongunhyoja-dong, Jongno-gu, Seoul" from the lookup's romanized names, smallest first
+     (as mapping.selectors.address_en does for stored reports). */
+  function englishAddress(body) {
+    var unit = body.municipal_unit, government = body.local_government, province = body.province;
+    var parts = [body.submunicipal_unit && body.submunicipal_unit.name_en];
+    var prefix = (government.name_en || "").replace(/-/g, "").toLowerCase();
+    if (unit.code !== government.code && prefix && unit.name_en.toLowerCase().indexOf(prefix) === 0 && government.code !== province.code) {
+      var district = unit.name_en.slice(prefix.length);
+      district = district.charAt(0).toUpperCase() + district.slice(1).toLowerCase();
+      parts.push(/gu$/.test(district) ? district.slice(0, -2) + "-gu" : district, government.name_en);
+    } else if (unit.name_en !== province.name_en) {
+      parts.push(unit.name_en);
+    }
+    parts.push(province.name_en);
+    return parts.filter(function (part, i) { return part && parts.indexOf(part) === i; }).join(", ") || body.address;
   }
 
   function loadNearby() {
