@@ -20,6 +20,7 @@ urlpatterns = [
     path("privacy/", privacy, name="privacy"),
     path("staff/", include("staff.urls")),
     path("alerts/", include("alerts.urls")),
+    path("scorecards/", include("scorecards.urls")),
     path("", include("mapping.urls")),
 ]
 
