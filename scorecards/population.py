@@ -60,7 +60,10 @@ def _normalise(name: str) -> str:
 
 def _government_names() -> tuple[dict[str, Area], set[str]]:
     """Full names of the current governments, and the full names of units below them."""
-    areas = Area.objects.current().exclude(level="submunicipal").select_related("parent", "local_government")
+    areas = (
+        Area.objects.current().exclude(level="submunicipal").select_related("parent")
+        .defer("geom", "parent__geom")
+    )
     provinces = {area.pk: area.name for area in areas if area.level == "province"}
     governments: dict[str, Area] = {}
     below: set[str] = set()

@@ -98,7 +98,7 @@ def index(request):
 
 
 def _funnel(key: str, peer_group: str):
-    cards = list(scorecard_list(peer_group=peer_group).defer(None))
+    cards = list(scorecard_list(peer_group=peer_group, detail=True))
     points, p0 = [], None
     for card in cards:
         value = card.indicators.get(key, {})
