@@ -114,6 +114,8 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
     governments = list(Area.objects.current().local_governments().defer("geom").order_by("code"))
     peer = {area.pk: peer_group_of(level=area.level, name=area.name) for area in governments}
     with transaction.atomic(), connection.cursor() as cursor:
+        # Two refreshes at once (the worker and the command) would both rewrite the rows: take turns.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scorecards_refresh'))")
         cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
         if peer:
             cursor.execute(
