@@ -7,10 +7,19 @@ from django.db.models import QuerySet
 from scorecards.indicators import OBJECT_KEYS
 from scorecards.models import Scorecard
 
+# Boundaries weigh megabytes; the rows need names and codes only.
+BOUNDARIES = ("area__geom", "area__parent__geom")
 
-def scorecard_list(*, province: str | None = None, peer_group: str | None = None) -> QuerySet[Scorecard]:
-    """Current governments' scorecards, by code; province is a province code (its own row included)."""
-    rows = Scorecard.objects.filter(area__vintage__is_current=True).select_related("area", "area__parent").defer("detail")
+
+def scorecard_list(*, province: str | None = None, peer_group: str | None = None, detail: bool = False) -> QuerySet[Scorecard]:
+    """Current governments' scorecards, by code; province is a province code (its own row included).
+
+    The curves and breakdowns (`detail`) are left in the database unless asked for.
+    """
+    rows = (
+        Scorecard.objects.filter(area__vintage__is_current=True).select_related("area", "area__parent")
+        .defer(*BOUNDARIES, *(() if detail else ("detail",)))
+    )
     if province:
         rows = rows.filter(area__code__startswith=province)
     if peer_group:
@@ -21,7 +30,7 @@ def scorecard_list(*, province: str | None = None, peer_group: str | None = None
 def scorecard_get(*, code: str) -> Scorecard | None:
     return (
         Scorecard.objects.filter(area__vintage__is_current=True, area__code=code)
-        .select_related("area", "area__parent").first()
+        .select_related("area", "area__parent").defer(*BOUNDARIES).first()
     )
 
 

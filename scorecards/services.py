@@ -110,9 +110,12 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
     runs it now. Readers see the previous rows until the new ones are committed.
     """
     now = now or timezone.now()
-    governments = list(Area.objects.current().local_governments().select_related("parent").order_by("code"))
+    # Boundaries are megabytes: never load them here.
+    governments = list(Area.objects.current().local_governments().defer("geom").order_by("code"))
     peer = {area.pk: peer_group_of(level=area.level, name=area.name) for area in governments}
     with transaction.atomic(), connection.cursor() as cursor:
+        # Two refreshes at once (the worker and the command) would both rewrite the rows: take turns.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scorecards_refresh'))")
         cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
         if peer:
             cursor.execute(
@@ -217,12 +220,10 @@ def _per_10k(received: int, population: int | None) -> dict:
     return {"value": _round(x * scale), "low": _round(low * scale), "high": _round(high * scale), "n": received}
 
 
-def _equity(gov_id: int, close_dong: dict, names: dict[int, Area]) -> tuple[dict, dict, list[dict]]:
+def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict, dict, list[dict]]:
     minimum = settings.SCORECARD_MIN_EQUITY_REPORTS
     breakdown = []
-    for (gov, dong), km in close_dong.items():
-        if gov != gov_id or dong is None:
-            continue
+    for dong, km in units:
         area = names.get(dong)
         median = km["median"]["value"]
         breakdown.append({
@@ -244,8 +245,11 @@ def _equity(gov_id: int, close_dong: dict, names: dict[int, Area]) -> tuple[dict
 
 
 def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now) -> list[Scorecard]:
-    dong_ids = {dong for (_gov, dong) in close_dong if dong is not None}
-    dongs = Area.objects.in_bulk(dong_ids)
+    units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
+    for (gov, dong), km in close_dong.items():
+        if dong is not None:
+            units_of[gov].append((dong, km))
+    dongs = Area.objects.only("code", "name").in_bulk([dong for (_gov, dong) in close_dong if dong is not None])
     empty = {name: 0 for name in ("received", "closed", "closed_timed", "sla_n", "sla_met", "ever_closed", "reopened", *OUTCOME_KEYS)}
     indicators: dict[int, dict] = {}
     details: dict[int, dict] = {}
@@ -264,7 +268,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         }
         for outcome, key in OUTCOME_KEYS.items():
             values[key] = _proportion(c[outcome], c["closed"])
-        spread, ratio, breakdown = _equity(area.pk, close_dong, dongs)
+        spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
         for key in OBJECT_KEYS:
             if not BY_KEY[key].available:
