@@ -37,7 +37,7 @@ PRODUCTION = {
 
 
 def deploy_warnings(site_url: str) -> int:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TRUSTED_PROXY_HOPS"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TRUSTED_PROXY_HOPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({**PRODUCTION, "SITE_URL": site_url})
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300

@@ -21,7 +21,9 @@ VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?:(?P<op>:\?|:-)(?P<arg>[^}]*))?\}")
 
 
 def _run(code: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES and k != "DJANGO_SETTINGS_MODULE"}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never has it.
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES and k not in dropped}
     environment.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
     command = [sys.executable, "-c", code] if code else [sys.executable, *args]
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180)

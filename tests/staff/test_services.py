@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from core.errors import DomainError
-from reports.models import Comment, Outcome, Report, ReportEvent, Status
-from reports.services import report_support
+from reports.models import Comment, Outcome, Report, ReportEvent, Status, Support
+from reports.services import report_support, support_confirm
 from staff import services
 from staff.models import Department, DigestEntry, ReportAssignment, StaffRole
 from tests.factories import HAEUNDAE, UserFactory, make_report, photo_upload
@@ -56,6 +56,9 @@ def test_status_change_emails_reporter_and_supporters_once_each(jongno_staff, de
     report_support(report=report, user=supporter)
     report_support(report=report, email="walker@example.kr")
     report_support(report=report, email="REPORTER@example.kr")  # the reporter supporting too gets one email
+    for support in Support.objects.filter(report=report, user__isnull=True):
+        support_confirm(support_id=support.pk)
+    report_support(report=report, email="stranger@example.kr")  # never confirmed: never emailed
     mailoutbox = deliver_mail()
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
