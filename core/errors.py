@@ -62,6 +62,7 @@ class ErrorCode(StrEnum):
     SERVICE_CODE_REQUIRED = "service_code_required"
     INVALID_MEDIA_URL = "invalid_media_url"
     # Geography
+    INVALID_BOUNDARY_FILE = "invalid_boundary_file"
     LOCATION_REQUIRED = "location_required"
     UNKNOWN_ADDRESS = "unknown_address"
     AMBIGUOUS_ADDRESS = "ambiguous_address"

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
+from core.errors import DomainError, ErrorCode
 from geodata.changes import (
     DEFAULT_CHANGES,
     BoundaryChange,
@@ -46,8 +47,11 @@ DOWNLOAD_TIMEOUT_SECONDS = 60
 Progress = Callable[[str], None]
 
 
-class BoundaryImportError(Exception):
-    """A problem with the input: the message is for the person running the import."""
+class BoundaryImportError(DomainError):
+    """A problem with the boundary input (invalid_boundary_file): the message is for the person running the import."""
+
+    def __init__(self, message: str):
+        super().__init__(ErrorCode.INVALID_BOUNDARY_FILE, message)
 
 
 @dataclass

@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from core.errors import DomainError, ErrorCode
+
 # iPhones take HEIC (HEIF) photos; pillow-heif's wheel carries its own libheif.
 pillow_heif.register_heif_opener()
 
@@ -33,8 +35,11 @@ MAX_EDGE = 2560
 _SRGB = ImageCms.createProfile("sRGB")
 
 
-class PhotoError(ValueError):
-    pass
+class PhotoError(DomainError):
+    """A photo that cannot be used: a DomainError (invalid_photo) whose message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(ErrorCode.INVALID_PHOTO, message)
 
 
 @dataclass
@@ -115,7 +120,7 @@ def photo_clean(upload, *, max_bytes: int | None = None) -> CleanPhoto:
             stored_format = STORED_FORMATS[image.format]
             clean = _pixels_only(upright, stored_format)
     except PhotoError:
-        raise  # a ValueError too, already worded
+        raise  # already worded
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PhotoError(_("The photo has too many pixels.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, KeyError, EOFError) as exc:

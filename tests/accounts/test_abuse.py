@@ -88,6 +88,8 @@ def test_confirmation_links_that_are_forged_expired_or_for_another_address_are_r
 
 def test_the_link_can_be_sent_again_to_a_waiting_account(client, django_capture_on_commit_callbacks):
     user = user_signup(username="again", email="again@example.kr", password=PASSWORD)
+    assert len(mail.outbox) == 1  # the sign-up's own link
+    mail.outbox.clear()
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("accounts:confirm-again"))
