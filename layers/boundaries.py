@@ -29,8 +29,8 @@ WITH env AS (
            CASE WHEN a.level = 'province' THEN 'province'
                 WHEN a.is_local_government THEN 'local_government'
                 ELSE a.level END AS kind
-    FROM geodata_area a JOIN geodata_vintage v ON v.id = a.vintage_id AND v.is_current, env
-    WHERE a.geom && env.box
+    FROM geodata_area a, env
+    WHERE a.is_current AND a.geom && env.box
       AND (a.level = 'province'
            OR (a.is_local_government AND %(z)s >= {LOCAL_GOVERNMENT_MIN_ZOOM})
            OR (a.level = 'submunicipal' AND %(z)s >= {SUBMUNICIPAL_MIN_ZOOM}))

@@ -279,7 +279,7 @@ def area_rows_sql(*, kind: str, bbox=None, after_code: str | None = None, code: 
         ) + ")"
     sql = f"""
         {counts_cte}
-        SELECT a.code, '{{"type":"Feature","id":' || to_json(a.code)::text || ,"geometry":' || {geometry}
+        SELECT a.code, '{{"type":"Feature","id":' || to_json(a.code)::text || ',"geometry":' || {geometry}
                || ',"properties":' || json_build_object('code', a.code, 'name', a.name, 'name_en', a.name_en,
                                                         'level', a.level{counts_props})::text || '}}'
         FROM ({area_sql}) a {counts_join}

@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOOP_REVERSES = {
     ("geodata", "0002_areapiece_level", 1): "backfills the new column, which the reverse of the operation before drops",
     ("geodata", "0006_place_search_trigram", 0): "pg_trgm may serve other databases' objects too; an unused extension is harmless",
-    ("layers", "0003_reportcell_sorted_locks", 0): "the sorted function counts exactly as 0002's; 0002's reverse replaces it anyway",
     ("reports", "0002_support_confirmed_at", 1): "backfills the new column, which the reverse of the operation before drops",
 }
 

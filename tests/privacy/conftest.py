@@ -9,13 +9,16 @@ one in any public output can only mean it leaked.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import pytest
+from django.core import mail
 from django.db import transaction
 from django.test import Client
 
 from clients.services import api_client_create, api_key_create
+from notifications.outbox import outbox_deliver_due
 from reports.models import Report
 from tests.factories import JONGNO, CategoryFactory, UserFactory
 
@@ -137,6 +140,10 @@ def _build_world() -> World:
     assert response.status_code == 302 and web_anonymous.comments.count() == 1
     response = Client().post(f"/reports/{rest.pk}/support/", {"email": f"{CANARY}+support@example.org"})
     assert response.status_code == 302
+    # An email-only support counts once its emailed link is opened (the worker delivers it first).
+    outbox_deliver_due(limit=1000)
+    confirm = next(re.search(r"/reports/supports/confirm/\S+/", m.body).group(0) for m in mail.outbox if "/supports/confirm/" in m.body)
+    assert Client().get(confirm).status_code == 302
     response = app.post(f"/api/v1/reports/{web_anonymous.pk}/comments/", json.dumps({
         "text": "[canary-rest-comment] 빨리 고쳐 주세요", "email": f"{CANARY}+restcomment@example.org",
         "name": SHOWN_COMMENT_NAME, "show_name": True,
