@@ -18,6 +18,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
+from core.errors import DomainError, ErrorCode
+
 DEFAULT_CHANGES = Path(__file__).resolve().parent / "boundary_changes.csv"
 COLUMNS = ("date", "kind", "code", "new_code", "new_name", "new_parent", "members")
 KINDS = ("rename", "recode", "reparent", "split", "merge")
@@ -25,8 +27,11 @@ CODE_LENGTHS = (2, 5, 7)
 SUBMUNICIPAL_LENGTH = 7
 
 
-class BoundaryChangeError(Exception):
-    """A problem with the change table or with applying it: the message is for the operator."""
+class BoundaryChangeError(DomainError):
+    """A problem with the change table or with applying it (invalid_boundary_file): the message is for the operator."""
+
+    def __init__(self, message: str):
+        super().__init__(ErrorCode.INVALID_BOUNDARY_FILE, message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Import of the Ministry of the Interior's monthly resident-population CSV (주민등록 인구통계).
 
 Rows are matched by full name (province + 시군구), never by the Ministry's agency codes, which are
-not KOSTAT codes; renames since the boundary vintage are undone first, so 중구 or 남구 of one
+not KOSTAT codes; names from before a rename are brought to today's first, so 중구 or 남구 of one
 province is never taken for another's. A city with non-autonomous districts is the sum of its
 districts. Any unmatched row stops the import: nothing is half-imported.
 """
@@ -24,12 +24,13 @@ from scorecards.models import Population
 NAME_COLUMN = "행정구역"
 MONTH_COLUMN = re.compile(r"^(\d{4})년(\d{2})월_총인구수$")
 ROW_NAME = re.compile(r"^(.*?)\s*\((\d{10})\)\s*$")
-# Names in today's files -> names in the 2018 boundaries (the code-change table's renames).
+# The governments carry today's names (geodata's code-change table is applied to every vintage);
+# a file from before a rename names them as they were then.
 RENAMES = {
-    "강원특별자치도": "강원도",
-    "전북특별자치도": "전라북도",
-    "인천광역시 미추홀구": "인천광역시 남구",
-    "대구광역시 군위군": "경상북도 군위군",
+    "강원도": "강원특별자치도",
+    "전라북도": "전북특별자치도",
+    "인천광역시 남구": "인천광역시 미추홀구",
+    "경상북도 군위군": "대구광역시 군위군",
 }
 NATIONAL = "전국"
 

@@ -17,7 +17,7 @@ def scorecard_list(*, province: str | None = None, peer_group: str | None = None
     The curves and breakdowns (`detail`) are left in the database unless asked for.
     """
     rows = (
-        Scorecard.objects.filter(area__vintage__is_current=True).select_related("area", "area__parent")
+        Scorecard.objects.filter(area__is_current=True).select_related("area", "area__parent")
         .defer(*BOUNDARIES, *(() if detail else ("detail",)))
     )
     if province:
@@ -29,7 +29,7 @@ def scorecard_list(*, province: str | None = None, peer_group: str | None = None
 
 def scorecard_get(*, code: str) -> Scorecard | None:
     return (
-        Scorecard.objects.filter(area__vintage__is_current=True, area__code=code)
+        Scorecard.objects.filter(area__is_current=True, area__code=code)
         .select_related("area", "area__parent").defer(*BOUNDARIES).first()
     )
 

@@ -37,7 +37,7 @@ def _csv(tmp_path, rows=ROWS, encoding="utf-8-sig"):
 
 
 def _population(code: str, month: date = date(2024, 5, 1)) -> int:
-    return Population.objects.get(area__code=code, area__vintage__is_current=True, month=month).population
+    return Population.objects.get(area__code=code, area__is_current=True, month=month).population
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp949"])
@@ -46,7 +46,7 @@ def test_import_matches_full_names_in_both_encodings(tmp_path, encoding):
     assert _population("11010") == 138_500  # 서울특별시 종로구
     assert _population("11020") == 120_800  # 서울특별시 중구, never 부산광역시 중구
     assert _population("21010") == 38_900  # 부산광역시 중구
-    incheon_nam = Area.objects.current().get(name="남구", code__startswith="23")
+    incheon_nam = Area.objects.current().get(name="미추홀구", code__startswith="23")
     assert _population(incheon_nam.code) == 403_500  # 미추홀구 was 남구 in 2018
     assert _population("31010") == 271_000 + 361_000  # 수원시: the sum of its districts
     assert _population("32") == 1_526_000  # 강원특별자치도 was 강원도
@@ -87,6 +87,6 @@ def test_per_capita_indicator_once_population_is_loaded(tmp_path):
     make_report(at=JONGNO, created_at=datetime(2026, 5, 1, tzinfo=ZoneInfo("Asia/Seoul")))
     call_command("import_population", str(_csv(tmp_path)))
     scorecards_refresh(now=datetime(2026, 6, 1, tzinfo=ZoneInfo("Asia/Seoul")))
-    rate = Scorecard.objects.get(area__code="11010", area__vintage__is_current=True).indicators["reports_received_per_10k"]
+    rate = Scorecard.objects.get(area__code="11010", area__is_current=True).indicators["reports_received_per_10k"]
     assert rate["value"] == round(10_000 / 138_500, 3) and rate["n"] == 1
     assert rate["low"] < rate["value"] < rate["high"]

@@ -31,7 +31,7 @@ def _report(*, at=JONGNO, age_days: float, closed_after: float | None = None, ou
 
 
 def _card(code: str) -> Scorecard:
-    return Scorecard.objects.select_related("area").get(area__code=code, area__vintage__is_current=True)
+    return Scorecard.objects.select_related("area").get(area__code=code, area__is_current=True)
 
 
 def test_peer_groups_of_the_243_governments():
