@@ -198,6 +198,11 @@ class DeliveringOutbox(list):
     def __bool__(self) -> bool:
         return len(self) > 0
 
+    def clear(self) -> None:
+        # Forget everything sent so far, the messages still queued included.
+        self._deliver()
+        list.clear(self)
+
 
 @pytest.fixture(autouse=True)
 def _delivering_outbox():
