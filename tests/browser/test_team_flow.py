@@ -77,7 +77,7 @@ def test_administrator_invites_an_officer_who_acknowledges_a_report(live_server,
             expect(row).to_be_visible()
             page.screenshot(path=str(SHOTS / "queue-after-joining.png"), full_page=True)
             page.get_by_role("link", name="지도", exact=True).last.click()
-            expect(page.locator("#queue-map .leaflet-interactive")).to_have_count(2)
+            expect(page.locator("#queue-map .leaflet-overlay-pane .leaflet-interactive")).to_have_count(2)
             page.screenshot(path=str(SHOTS / "queue-map.png"), full_page=False)
             page.get_by_role("link", name="목록", exact=True).click()
 
@@ -85,7 +85,7 @@ def test_administrator_invites_an_officer_who_acknowledges_a_report(live_server,
             expect(page.locator("#answers")).to_contain_text("파인 곳의 크기")
             expect(page.locator("#answers")).to_contain_text("큼")
             expect(page.locator("#staff-report-map.leaflet-container")).to_be_visible()
-            expect(page.locator("#staff-report-map .leaflet-interactive")).to_have_count(2)  # the report and its neighbour
+            expect(page.locator("#staff-report-map .leaflet-overlay-pane .leaflet-interactive")).to_have_count(2)  # the report and its neighbour
             expect(page.locator("#nearby-reports")).to_contain_text("도로 파손")
             page.screenshot(path=str(SHOTS / "staff-report-page.png"), full_page=True)
 
