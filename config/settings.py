@@ -251,6 +251,7 @@ WORKER_SCHEDULE = [
     {"name": "send_staff_digests", "call": "notifications.emails.send_staff_digests", "at": "08:00"},
     {"name": "purge_personal_data", "call": "privacy.services.personal_data_purge", "at": "03:00"},
     {"name": "repair_report_cells", "call": "layers.maintenance.reportcells_repair", "at": "04:00"},
+    {"name": "refresh_scorecards", "call": "scorecards.services.scorecards_refresh", "at": "05:00"},
 ]
 # A persistent connection killed by a database restart is noticed before use, not by a request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
