@@ -1,4 +1,4 @@
-"""Refuse malformed query strings before any view sees them: NUL bytes and absurd lengths.
+"""Refuse malformed paths and query strings before any view sees them: NUL bytes and absurd lengths.
 
 PostgreSQL refuses NUL in text and Python refuses to parse numbers of more than 4,300 digits;
 either would otherwise surface as a 500 deep inside a view. A clear 400 here covers every
@@ -17,6 +17,8 @@ MACHINE_PREFIXES = ("/api/", "/open311/", "/ogc/", "/exports/", "/tiles/", "/map
 
 
 def _problem(request) -> str | None:
+    if "\x00" in request.path:
+        return _("The address holds a NUL character.")
     for key, values in request.GET.lists():
         for value in [key, *values]:
             if "\x00" in value:

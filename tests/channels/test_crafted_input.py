@@ -41,6 +41,9 @@ REPLAYED = [
     "/open311/v2/requests.json?jurisdiction_id=11010%00",
     "/ogc/collections/reports/items?cursor=1%00",
     "/map/places.json?q=%EC%A2%85%00",
+    "/areas/%00/",
+    "/api/v1/areas/%00/",
+    "/reports/1%00/",
 ]
 
 
