@@ -30,7 +30,7 @@ def test_each_daily_job_runs_once_a_day(deliver_mail):
     make_report()
     assert DigestEntry.objects.count() == 1
     morning = datetime(2026, 11, 29, 9, 0, tzinfo=SEOUL)
-    assert scheduled_jobs_run_due(now=morning) == ["send_staff_digests", "purge_personal_data", "repair_report_cells"]
+    assert scheduled_jobs_run_due(now=morning) == ["send_staff_digests", "purge_personal_data", "repair_report_cells", "refresh_scorecards"]
     assert not DigestEntry.objects.exists()
     assert [m.to for m in deliver_mail() if digest_user.email in m.to] == [[digest_user.email]]
     assert scheduled_jobs_run_due(now=morning.replace(hour=23)) == []
