@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,20 +11,13 @@ from alerts import signals
 from alerts.models import Subscription
 from core.errors import DomainError
 from core.events import send_event
+from core.parsing import parse_email
 from geodata.models import Area
 from reports.services import validate_coordinates
 
 MIN_RADIUS_M = 50
 MAX_RADIUS_M = 5000
 
-
-def _clean_email(email: str) -> str:
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise DomainError("invalid_email", _("Enter a valid email address."), fields={"email": [_("Enter a valid email address.")]}) from exc
-    return email
 
 
 def validate_radius(radius) -> int:
@@ -62,7 +53,7 @@ def subscription_create(
         lon_f, lat_f = validate_coordinates(lon, lat)
         point, radius = Point(lon_f, lat_f, srid=4326), validate_radius(radius_m)
     if user is None:
-        email = _clean_email(email)
+        email = parse_email(email)
     with transaction.atomic():
         existing = Subscription.objects.filter(
             user=user, email="" if user else email, local_government=local_government, point=point, radius_m=radius
@@ -98,7 +89,7 @@ def report_emails_set(*, report, email: str, stopped: bool) -> bool:
     """Stop or resume the emails about one report for one address; returns whether they are stopped."""
     from alerts.models import ReportEmailOptOut
 
-    email = _clean_email(email)
+    email = parse_email(email)
     if stopped:
         ReportEmailOptOut.objects.get_or_create(report=report, email=email)
     else:

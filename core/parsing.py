@@ -11,6 +11,8 @@ import math
 import re
 from datetime import datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -32,6 +34,17 @@ def parse_id(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+def parse_email(value: str | None, *, name: str = "email") -> str:
+    """An email address, trimmed and lower-cased so one person is one address everywhere."""
+    email = (value or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        message = _("Enter a valid email address.")
+        raise DomainError(ErrorCode.INVALID_EMAIL, message, fields={name: [message]}) from exc
+    return email
 
 
 def parse_int(name: str, value: str, *, minimum: int, maximum: int) -> int:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.paginator import EmptyPage, Paginator
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +24,7 @@ from clients.idempotency import run_idempotent
 from clients.models import ApiKey, Scope
 from clients.services import api_key_authenticate, api_key_rate_limit_hit
 from core.errors import DomainError, ErrorCode
-from core.parsing import parse_id, parse_int
+from core.parsing import parse_email, parse_id, parse_int
 from geodata.models import Area
 from geodata.selectors import address_locate, local_government_get, route_point
 from open311.renderers import FORMATS, render, render_error
@@ -332,10 +332,7 @@ def _location(form) -> tuple[float, float]:
 def _contact(form) -> dict:
     email = _param(form, "email") or ""
     if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise DomainError("invalid_email", _("email is not a valid email address.")) from exc
+        email = parse_email(email)
     media_url = _param(form, "media_url") or ""
     if media_url:
         try:

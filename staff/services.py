@@ -5,14 +5,14 @@ and moderation. Every change leaves a ReportEvent in the report's audit trail.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.events import send_event
+from core.parsing import parse_email
 from geodata.models import Area
 from reports import services as report_services
 from reports.models import Comment, Report, ReportEvent, ReportPhoto, Status
@@ -198,14 +198,6 @@ def _clean_role(role: str) -> str:
     return role
 
 
-def _clean_email(email: str) -> str:
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise DomainError("invalid_email", _("Enter a valid email address."), fields={"email": [_("Enter a valid email address.")]}) from exc
-    return email
-
 
 def staff_invitation_create(*, actor, government: Area, email: str, role: str = StaffRole.Role.STAFF) -> StaffInvitation:
     """Invite a person by email to a role at a government; they get a link to accept it.
@@ -213,7 +205,7 @@ def staff_invitation_create(*, actor, government: Area, email: str, role: str = 
     A new invitation to the same address and government replaces a pending one (a fresh link).
     """
     _require_team(actor, government)
-    email = _clean_email(email)
+    email = parse_email(email)
     role = _clean_role(role)
     if not government.is_local_government:
         raise DomainError("invalid_government", _("Choose a local government."))
@@ -272,7 +264,7 @@ def staff_administrator_grant(*, actor, government: Area, email: str) -> StaffRo
     account with this address, otherwise by an invitation email."""
     if not actor.is_superuser:
         raise PermissionDenied(_("Only site administrators name a local government's administrators."))
-    email = _clean_email(email)
+    email = parse_email(email)
     user = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
     if user is None:
         return staff_invitation_create(actor=actor, government=government, email=email, role=StaffRole.Role.ADMINISTRATOR)

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, ngettext
@@ -357,6 +357,19 @@ def _apply_domain_error(form, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
+def _team_form_post(request, government, governments, form, form_name: str, create, success) -> HttpResponse:
+    """One team-page form: valid input goes to its service; any refusal re-renders the page (400)."""
+    if form.is_valid():
+        try:
+            create(actor=request.user, government=government, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_domain_error(form, exc)
+        else:
+            messages.success(request, success(form.cleaned_data))
+            return _team_back(government)
+    return render(request, "staff/team.html", _team_context(request, government, governments, **{form_name: form}), status=400)
+
+
 @staff_required
 def team(request):
     government, governments = _team_government(request)
@@ -364,16 +377,10 @@ def team(request):
         return render(request, "staff/team.html", _team_context(request, government, governments))
     action = request.POST.get("action")
     if action == "invite":
-        form = InviteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.staff_invitation_create(actor=request.user, government=government, **form.cleaned_data)
-            except DomainError as exc:
-                _apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-                return _team_back(government)
-        return render(request, "staff/team.html", _team_context(request, government, governments, invite_form=form), status=400)
+        return _team_form_post(
+            request, government, governments, InviteForm(request.POST), "invite_form", services.staff_invitation_create,
+            lambda data: _("Invitation sent to %(email)s.") % {"email": data["email"]},
+        )
     if action == "roles":
         form = RolesForm(request.POST)
         person = get_user_model().objects.filter(pk=form.data.get("user"), staff_roles__local_government=government).distinct().first()
@@ -394,16 +401,10 @@ def team(request):
             messages.success(request, _("Invitation cancelled."))
         return _team_back(government)
     if action == "add_template":
-        form = ReplyTemplateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.reply_template_create(actor=request.user, government=government, **form.cleaned_data)
-            except DomainError as exc:
-                _apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Saved reply added."))
-                return _team_back(government)
-        return render(request, "staff/team.html", _team_context(request, government, governments, template_form=form), status=400)
+        return _team_form_post(
+            request, government, governments, ReplyTemplateForm(request.POST), "template_form", services.reply_template_create,
+            lambda data: _("Saved reply added."),
+        )
     if action == "delete_template":
         template = ReplyTemplate.objects.filter(pk=request.POST.get("template") or 0, local_government=government).first()
         if template is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import DomainError
-from core.parsing import json_depth_ok, parse_bbox, parse_datetime_param, parse_id, parse_int, parse_json
+from core.parsing import json_depth_ok, parse_bbox, parse_datetime_param, parse_email, parse_id, parse_int, parse_json
 
 
 @pytest.mark.parametrize("value", ["²", "١٢", "-1", "0", "", "1" * 20, str(2**63), "12a", " 12"])
@@ -55,3 +55,14 @@ def test_parse_json_refuses_absurd_nesting():
         parse_json("[" * 40 + "]" * 40)
     assert parse_json('{"a": [1, {"b": 2}]}') == {"a": [1, {"b": 2}]}
     assert json_depth_ok({"a": [[1]]}) and not json_depth_ok([[[1]]], limit=2)
+
+
+def test_parse_email_trims_and_lower_cases_one_address():
+    assert parse_email("  Kim@Example.KR ") == "kim@example.kr"
+
+
+@pytest.mark.parametrize("value", ["", None, "kim", "kim@", "@example.kr", "kim@example.kr\x00", "a" * 400 + "@x.kr"])
+def test_parse_email_refuses_what_is_not_an_address(value):
+    with pytest.raises(DomainError) as caught:
+        parse_email(value, name="reporter_email")
+    assert caught.value.code == "invalid_email" and "reporter_email" in caught.value.fields
