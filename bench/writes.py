@@ -5,7 +5,7 @@ it creates an API key with `create_api_client`, serves the app with gunicorn (2 
 `make run` does) on 127.0.0.1 and measures:
 - report creation through REST (POST /api/v1/reports/, JSON, no photos, an Idempotency-Key each)
   at 1, 8 and 32 concurrent keep-alive clients;
-- the same INSERT INTO reports_report (with its cell-count trigger) as raw SQL, one psycopg2
+- the same INSERT INTO reports_report (with its cell-count trigger) as raw SQL, one psycopg
   connection per client, at 1 and 8 clients: the floor the REST figures are compared with;
 - a chaos run: 8 REST clients while every database connection of the bench database is killed
   twice (pg_terminate_backend, as a restart or failover does). A client retries a 503 or a broken
@@ -33,7 +33,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg2
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -52,7 +52,7 @@ def with_db(url: str, name: str) -> str:
 
 
 def admin(url: str):
-    conn = psycopg2.connect(with_db(url, "postgres"))
+    conn = psycopg.connect(with_db(url, "postgres"), cursor_factory=psycopg.ClientCursor)
     conn.autocommit = True
     return conn
 
@@ -67,14 +67,14 @@ def prepare_database(url: str) -> str:
             try:
                 cur.execute(f'CREATE DATABASE {BENCH_DB} TEMPLATE "{source}"')
                 break
-            except psycopg2.errors.ObjectInUse:
+            except psycopg.errors.ObjectInUse:
                 time.sleep(0.5)
         else:
             sys.exit(f"Could not clone {source}: stop what is connected to it (make run?) and try again.")
     conn.close()
     env = {**os.environ, "DATABASE_URL": bench}
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    with psycopg2.connect(bench) as c, c.cursor() as cur:
+    with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
         # Start from no reports, so the figures do not depend on the dev data.
         cur.execute("TRUNCATE reports_report, layers_reportcell, notifications_outboundmessage CASCADE")
     return bench
@@ -89,7 +89,7 @@ def api_key(bench: str) -> str:
 
 
 def category_code(bench: str) -> str:
-    with psycopg2.connect(bench) as c, c.cursor() as cur:
+    with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
         cur.execute(
             """SELECT code FROM reports_category c WHERE is_active AND NOT is_sensitive
                AND NOT EXISTS (SELECT 1 FROM reports_question q WHERE q.category_id = c.id AND q.required)
@@ -208,7 +208,7 @@ FROM reports_report WHERE id = %(template)s
 
 def raw_client(bench: str, template: int, until: float, results: Results, seed: int) -> None:
     rng = random.Random(seed)
-    conn = psycopg2.connect(bench)
+    conn = psycopg.connect(bench, cursor_factory=psycopg.ClientCursor)
     with conn.cursor() as cur:
         while time.monotonic() < until:
             lon, lat = rng.choice(SEOUL_SPOTS)
@@ -217,7 +217,7 @@ def raw_client(bench: str, template: int, until: float, results: Results, seed: 
                 cur.execute(RAW_INSERT, {"lon": lon + rng.uniform(-0.01, 0.01), "lat": lat + rng.uniform(-0.01, 0.01), "description": "raw", "template": template})
                 conn.commit()
                 results.add("ok", time.perf_counter() - started)
-            except psycopg2.Error as exc:
+            except psycopg.Error as exc:
                 conn.rollback()
                 results.add(type(exc).__name__)
     conn.close()
@@ -278,7 +278,7 @@ def main() -> None:
             results, elapsed = run_rest(args.port, key, category, clients, args.seconds)
             rows.append(row(f"REST, {clients} client{'s' if clients > 1 else ''}", results, elapsed, "201"))
             print(rows[-1], flush=True)
-        with psycopg2.connect(bench) as c, c.cursor() as cur:
+        with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
             cur.execute("SELECT max(id) FROM reports_report")
             template = cur.fetchone()[0]
         for clients in (1, 8):
@@ -286,7 +286,7 @@ def main() -> None:
             rows.append(row(f"raw SQL INSERT, {clients} client{'s' if clients > 1 else ''}", results, elapsed, "ok"))
             print(rows[-1], flush=True)
 
-        with psycopg2.connect(bench) as c, c.cursor() as cur:
+        with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
             cur.execute("SELECT count(*) FROM reports_report WHERE description LIKE 'bench %%'")
             before_chaos = cur.fetchone()[0]
         kills: list[int] = []
@@ -298,7 +298,7 @@ def main() -> None:
 
         results, elapsed = run_rest(args.port, key, category, 8, args.seconds, retry=True, chaos=chaos)
         chaos_row = row("REST, 8 clients, all DB connections killed twice", results, elapsed, "201")
-        with psycopg2.connect(bench) as c, c.cursor() as cur:
+        with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
             cur.execute("SELECT description, count(*) FROM reports_report WHERE description LIKE 'bench %%' GROUP BY 1")
             stored = dict(cur.fetchall())
         logical = {f"bench {idem}" for idem in results.created}

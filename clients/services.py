@@ -155,7 +155,7 @@ def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> Idem
         except IntegrityError:
             row = None
         except OperationalError as exc:
-            if getattr(exc.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE:  # the first request is still running
+            if getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:  # the first request is still running
                 raise DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, _("A request with this Idempotency-Key is still in progress.")) from exc
             raise
     if row is not None:

@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 from django.conf import settings
 from pytest_django.fixtures import validate_django_db
@@ -41,15 +41,14 @@ def _fingerprint() -> str:
 
 
 def _admin_connection(settings_dict: dict):
-    conn = psycopg2.connect(
+    return psycopg.connect(
         dbname="postgres",
         user=settings_dict["USER"] or None,
         password=settings_dict["PASSWORD"] or None,
         host=settings_dict["HOST"] or None,
         port=settings_dict["PORT"] or None,
+        autocommit=True,
     )
-    conn.autocommit = True
-    return conn
 
 
 def _database_exists(cursor, name: str) -> bool:
@@ -101,7 +100,7 @@ def _drop_stale(cursor, pattern: str) -> None:
     for (stale,) in cursor.fetchall():
         try:
             cursor.execute(f'DROP DATABASE IF EXISTS "{stale}"')
-        except psycopg2.Error:
+        except psycopg.Error:
             pass
 
 
