@@ -146,15 +146,15 @@ def _offline_basemap(settings):
 
 @pytest.fixture
 def deliver_mail(mailoutbox):
-    """Run the worker's delivery pass now, in this thread; returns Django's in-memory outbox.
+    """Run the worker's due jobs now, in this thread; returns Django's in-memory outbox.
 
     Emails are queued in the outbox (notifications.outbox) with the change that causes them and
-    leave only through the worker, so a test delivers before it reads `mailoutbox`.
+    leave only through the worker's jobs, so a test runs them before it reads `mailoutbox`.
     """
-    from notifications.outbox import outbox_deliver_due
+    from notifications.worker import jobs_run_here
 
     def deliver():
-        outbox_deliver_due(limit=10_000)
+        jobs_run_here()
         return mailoutbox
 
     return deliver
@@ -164,8 +164,8 @@ class DeliveringOutbox(list):
     """Django's in-memory outbox that runs the worker's delivery pass whenever a test reads it.
 
     Messages are queued in the database with the change that causes them and leave only through
-    notifications.outbox; reading the outbox in a test delivers what is due first, as the worker
-    would a moment later. Tests that want to control delivery use `deliver_mail`.
+    the worker's jobs; reading the outbox in a test runs the due jobs first, in this thread, as the
+    worker would a moment later. Tests that want to control delivery use `deliver_mail`.
     """
 
     _delivering = False
@@ -173,11 +173,11 @@ class DeliveringOutbox(list):
     def _deliver(self) -> None:
         if DeliveringOutbox._delivering:
             return
-        from notifications.outbox import outbox_deliver_due
+        from notifications.worker import jobs_run_here
 
         DeliveringOutbox._delivering = True
         try:
-            outbox_deliver_due(limit=10_000)
+            jobs_run_here()
         except RuntimeError:  # a test without database access has nothing queued
             pass
         finally:
