@@ -120,7 +120,8 @@ def _is_transactional(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test Django has truncated every table: put the boundaries back.
+    """After a transactional test Django has truncated every table: put the boundaries back, and
+    empty procrastinate's queue.
 
     A hook rather than a fixture, so it runs after pytest-django's flush whatever the fixture order.
     """
@@ -131,6 +132,8 @@ def pytest_runtest_teardown(item, nextitem):
     from django.db import connection
 
     with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
+        # procrastinate's tables are not Django-managed, so the flush left the test's jobs behind.
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_workers CASCADE")
         cursor.execute("SELECT count(*) FROM geodata_area")
         if cursor.fetchone()[0]:
             return
