@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg2
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -68,7 +68,7 @@ def with_db(url: str, name: str) -> str:
 
 
 def admin(url: str):
-    conn = psycopg2.connect(with_db(url, "postgres"))
+    conn = psycopg.connect(with_db(url, "postgres"), cursor_factory=psycopg.ClientCursor)
     conn.autocommit = True
     return conn
 
@@ -88,7 +88,7 @@ def prepare_database(url: str, fresh: bool) -> str:
                 try:
                     cur.execute(f'CREATE DATABASE {BENCH_DB} TEMPLATE "{source}"')
                     break
-                except psycopg2.errors.ObjectInUse:
+                except psycopg.errors.ObjectInUse:
                     time.sleep(1)
             else:
                 cur.execute(f"CREATE DATABASE {BENCH_DB}")
@@ -105,7 +105,7 @@ def prepare_database(url: str, fresh: bool) -> str:
 
 
 def report_count(bench: str) -> int:
-    with psycopg2.connect(bench) as conn, conn.cursor() as cur:
+    with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM reports_report WHERE confirmed_at IS NOT NULL AND NOT is_hidden")
         return cur.fetchone()[0]
 
@@ -121,7 +121,7 @@ def grow(bench: str, target: int) -> float:
 
 
 def vacuum(bench: str) -> None:
-    conn = psycopg2.connect(bench)  # not `with conn`: that opens a transaction, and VACUUM refuses one
+    conn = psycopg.connect(bench, cursor_factory=psycopg.ClientCursor)  # not `with conn`: that opens a transaction, and VACUUM refuses one
     conn.autocommit = True
     with conn.cursor() as cur:
         for table in ("reports_report", "reports_reportevent", "layers_reportcell"):
@@ -306,7 +306,7 @@ def sql_load(bench: str, statements: list[str], seconds: float) -> dict:
     deadline = time.perf_counter() + seconds
 
     def worker(offset: int) -> None:
-        conn = psycopg2.connect(bench)
+        conn = psycopg.connect(bench, cursor_factory=psycopg.ClientCursor)
         conn.autocommit = True
         cur = conn.cursor()
         mine, index = [], offset
@@ -355,8 +355,7 @@ from reports.selectors import report_filters_parse
 from layers import selectors
 filters = report_filters_parse({"bbox": os.environ["BBOX"]})
 sql, params = selectors.report_first_page_sql(filters=filters, limit=1001, cap=10000)
-with connection.cursor() as cursor:
-    print(json.dumps({"viewport": cursor.mogrify(sql, params).decode()}))
+print(json.dumps({"viewport": connection.ops.compose_sql(sql, params)}))
 """
     env = {**os.environ, "DATABASE_URL": bench, "DJANGO_SETTINGS_MODULE": "config.settings", "BBOX": ",".join(map(str, CITY_BBOX)), "PYTHONPATH": str(ROOT)}
     out = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
@@ -374,7 +373,7 @@ def naive_tile_sql(z: int, x: int, y: int) -> str:
 
 
 def naive_tile_bytes(bench: str, z: int, x: int, y: int) -> int:
-    with psycopg2.connect(bench) as conn, conn.cursor() as cur:
+    with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as conn, conn.cursor() as cur:
         cur.execute(naive_tile_sql(z, x, y))
         data = cur.fetchone()[0]
     return len(data) if data else 0
@@ -382,7 +381,7 @@ def naive_tile_bytes(bench: str, z: int, x: int, y: int) -> int:
 
 def densest_tiles(bench: str) -> list[tuple[int, int, int]]:
     tiles = []
-    with psycopg2.connect(bench) as conn, conn.cursor() as cur:
+    with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as conn, conn.cursor() as cur:
         for z in (7, 11, 15):
             cur.execute("SELECT x, y FROM layers_reportcell WHERE z = %s GROUP BY x, y ORDER BY sum(count) DESC LIMIT 3", [z])
             tiles += [(z, x, y) for x, y in cur.fetchall()]

@@ -8,7 +8,7 @@ Run from the project root against the development database (which holds the boun
 vintage, shuffled with setseed(0.42), so every run routes the same points) are routed
 
   (a) one at a time through the selector, geodata.selectors.route_point (Django's connection);
-  (b) one at a time through the selector's SQL, ROUTE_SQL, PREPARE'd on one psycopg2 connection;
+  (b) one at a time through the selector's SQL, ROUTE_SQL, PREPARE'd on one psycopg connection;
   (c) like (b), but on the unsubdivided polygons (geodata_area.geom) instead of the pieces;
   (d) all at once, one set-based statement joining a temp table of the points to the pieces,
       and the same statement joined to the unsubdivided areas (municipal level, one row per point).
@@ -42,7 +42,7 @@ import django  # noqa: E402
 
 django.setup()
 
-import psycopg2  # noqa: E402
+import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from geodata.selectors import ROUTE_SQL, route_point  # noqa: E402
@@ -111,7 +111,8 @@ def positional(sql: str) -> str:
 
 def raw_connection():
     settings = connection.settings_dict
-    conn = psycopg2.connect(
+    conn = psycopg.connect(
+        cursor_factory=psycopg.ClientCursor,
         dbname=settings["NAME"],
         user=settings["USER"] or None,
         password=settings["PASSWORD"] or None,
@@ -229,7 +230,7 @@ def main() -> None:
     rate = {key: count / seconds for key, (seconds, _codes) in results.items()}
     labels = {
         "a": "(a) selector route_point, one at a time",
-        "b": "(b) ROUTE_SQL PREPARE'd on psycopg2, pieces",
+        "b": "(b) ROUTE_SQL PREPARE'd on psycopg, pieces",
         "c": "(c) same, unsubdivided areas",
         "d_sub": "(d) one set-based statement, pieces",
         "d_unsub": "(d) one set-based statement, unsubdivided",

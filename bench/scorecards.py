@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg2
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -45,7 +45,7 @@ def with_db(url: str, name: str) -> str:
 
 def prepare(url: str, fresh: bool) -> str:
     bench = with_db(url, BENCH_DB)
-    admin = psycopg2.connect(with_db(url, "postgres"))
+    admin = psycopg.connect(with_db(url, "postgres"), cursor_factory=psycopg.ClientCursor)
     admin.autocommit = True
     with admin.cursor() as cur:
         if fresh:
@@ -64,7 +64,7 @@ def prepare(url: str, fresh: bool) -> str:
 
 
 def counted(bench: str) -> int:
-    with psycopg2.connect(bench) as conn, conn.cursor() as cur:
+    with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM reports_report WHERE confirmed_at IS NOT NULL AND NOT is_hidden AND NOT is_sample")
         return cur.fetchone()[0]
 
@@ -76,7 +76,7 @@ def grow(bench: str, target: int) -> float:
         env = {**os.environ, "DATABASE_URL": bench}
         subprocess.run([PY, "manage.py", "generate_reports", "--count", str(missing), "--seed", str(target)],
                        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    conn = psycopg2.connect(bench)
+    conn = psycopg.connect(bench, cursor_factory=psycopg.ClientCursor)
     conn.autocommit = True
     with conn.cursor() as cur:
         # The scratch database's sample reports become countable (see the module docstring).

@@ -2,19 +2,20 @@
 
 In a fresh database `dongne_bench_writes` (cloned from the dev database: boundaries, categories),
 it creates an API key with `create_api_client`, serves the app with gunicorn (2 sync workers, as
-`make run` does) on 127.0.0.1 and measures:
+`make run` does) on 127.0.0.1 with the worker beside it, and measures:
 - report creation through REST (POST /api/v1/reports/, JSON, no photos, an Idempotency-Key each)
   at 1, 8 and 32 concurrent keep-alive clients;
-- the same INSERT INTO reports_report (with its cell-count trigger) as raw SQL, one psycopg2
+- the same INSERT INTO reports_report (with its cell-count trigger) as raw SQL, one psycopg
   connection per client, at 1 and 8 clients: the floor the REST figures are compared with;
 - a chaos run: 8 REST clients while every database connection of the bench database is killed
   twice (pg_terminate_backend, as a restart or failover does). A client retries a 503 or a broken
   connection with the same Idempotency-Key; afterwards every report must be stored exactly once
-  and no response may have been a 500.
+  and no response may have been a 500. Then how many jobs the worker still had, and how long
+  it took to work through them.
 Points are drawn around a few Seoul neighbourhoods with one category, so the writers share cells
 (the case that deadlocked before layers migration 0003).
-The load generator is Python threads in this process, on the same 2-core machine as gunicorn and
-PostgreSQL (and whatever else runs there). Prints a table and writes it to bench/results/writes.md.
+The load generator is Python threads in this process, on the same 2-core machine as gunicorn, the
+worker and PostgreSQL (and whatever else runs there; the table notes the load average). Prints a table and writes it to bench/results/writes.md.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg2
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -52,7 +53,7 @@ def with_db(url: str, name: str) -> str:
 
 
 def admin(url: str):
-    conn = psycopg2.connect(with_db(url, "postgres"))
+    conn = psycopg.connect(with_db(url, "postgres"), cursor_factory=psycopg.ClientCursor)
     conn.autocommit = True
     return conn
 
@@ -67,16 +68,16 @@ def prepare_database(url: str) -> str:
             try:
                 cur.execute(f'CREATE DATABASE {BENCH_DB} TEMPLATE "{source}"')
                 break
-            except psycopg2.errors.ObjectInUse:
+            except psycopg.errors.ObjectInUse:
                 time.sleep(0.5)
         else:
             sys.exit(f"Could not clone {source}: stop what is connected to it (make run?) and try again.")
     conn.close()
     env = {**os.environ, "DATABASE_URL": bench}
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    with psycopg2.connect(bench) as c, c.cursor() as cur:
+    with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
         # Start from no reports, so the figures do not depend on the dev data.
-        cur.execute("TRUNCATE reports_report, layers_reportcell, notifications_outboundmessage CASCADE")
+        cur.execute("TRUNCATE reports_report, layers_reportcell, notifications_outboundmessage, procrastinate_jobs CASCADE")
     return bench
 
 
@@ -89,7 +90,7 @@ def api_key(bench: str) -> str:
 
 
 def category_code(bench: str) -> str:
-    with psycopg2.connect(bench) as c, c.cursor() as cur:
+    with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
         cur.execute(
             """SELECT code FROM reports_category c WHERE is_active AND NOT is_sensitive
                AND NOT EXISTS (SELECT 1 FROM reports_question q WHERE q.category_id = c.id AND q.required)
@@ -102,12 +103,20 @@ def category_code(bench: str) -> str:
 
 
 class Server:
-    def __init__(self, bench: str, port: int):
-        env = {**os.environ, "DATABASE_URL": bench, "DEBUG": "0", "LOG_LEVEL": "WARNING", "SITE_URL": f"http://127.0.0.1:{port}"}
+    """gunicorn as the Procfile runs it, and the worker beside it (it writes the new reports'
+    notices and delivers them, on the same cores), as under `make run`."""
+
+    def __init__(self, bench: str, port: int, workers: int, threads: int):
+        env = {**os.environ, "DATABASE_URL": bench, "DEBUG": "0", "LOG_LEVEL": "WARNING", "SITE_URL": f"http://127.0.0.1:{port}",
+               "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
         self.port = port
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "60"],
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "-w", str(workers), "--threads", str(threads),
+             "-b", f"127.0.0.1:{port}", "--timeout", "60"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        self.worker = subprocess.Popen(
+            [PY, "manage.py", "run_worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -122,8 +131,14 @@ class Server:
         sys.exit("gunicorn did not start")
 
     def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.wait(timeout=30)
+        for proc in (self.proc, self.worker):
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+
+    def jobs_waiting(self, bench: str) -> int:
+        with psycopg.connect(bench) as c, c.cursor() as cur:
+            cur.execute("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')")
+            return cur.fetchone()[0]
 
 
 class Results:
@@ -208,7 +223,7 @@ FROM reports_report WHERE id = %(template)s
 
 def raw_client(bench: str, template: int, until: float, results: Results, seed: int) -> None:
     rng = random.Random(seed)
-    conn = psycopg2.connect(bench)
+    conn = psycopg.connect(bench, cursor_factory=psycopg.ClientCursor)
     with conn.cursor() as cur:
         while time.monotonic() < until:
             lon, lat = rng.choice(SEOUL_SPOTS)
@@ -217,7 +232,7 @@ def raw_client(bench: str, template: int, until: float, results: Results, seed: 
                 cur.execute(RAW_INSERT, {"lon": lon + rng.uniform(-0.01, 0.01), "lat": lat + rng.uniform(-0.01, 0.01), "description": "raw", "template": template})
                 conn.commit()
                 results.add("ok", time.perf_counter() - started)
-            except psycopg2.Error as exc:
+            except psycopg.Error as exc:
                 conn.rollback()
                 results.add(type(exc).__name__)
     conn.close()
@@ -264,13 +279,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=12, help="length of each measured run")
     parser.add_argument("--port", type=int, default=8871)
+    # As the Procfile: WEB_WORKERS sync workers; threads only to compare.
+    parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
+    parser.add_argument("--web-threads", type=int, default=int(os.environ.get("WEB_THREADS", 1)))
     args = parser.parse_args()
     total_started = time.monotonic()
+    load_before = os.getloadavg()
 
     bench = prepare_database(database_url())
     key = api_key(bench)
     category = category_code(bench)
-    server = Server(bench, args.port)
+    server = Server(bench, args.port, args.web_workers, args.web_threads)
     rows: list[dict] = []
     try:
         run_rest(args.port, key, category, 2, 2)  # warm-up: both gunicorn workers connected and routing prepared
@@ -278,7 +297,7 @@ def main() -> None:
             results, elapsed = run_rest(args.port, key, category, clients, args.seconds)
             rows.append(row(f"REST, {clients} client{'s' if clients > 1 else ''}", results, elapsed, "201"))
             print(rows[-1], flush=True)
-        with psycopg2.connect(bench) as c, c.cursor() as cur:
+        with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
             cur.execute("SELECT max(id) FROM reports_report")
             template = cur.fetchone()[0]
         for clients in (1, 8):
@@ -286,7 +305,7 @@ def main() -> None:
             rows.append(row(f"raw SQL INSERT, {clients} client{'s' if clients > 1 else ''}", results, elapsed, "ok"))
             print(rows[-1], flush=True)
 
-        with psycopg2.connect(bench) as c, c.cursor() as cur:
+        with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
             cur.execute("SELECT count(*) FROM reports_report WHERE description LIKE 'bench %%'")
             before_chaos = cur.fetchone()[0]
         kills: list[int] = []
@@ -298,7 +317,7 @@ def main() -> None:
 
         results, elapsed = run_rest(args.port, key, category, 8, args.seconds, retry=True, chaos=chaos)
         chaos_row = row("REST, 8 clients, all DB connections killed twice", results, elapsed, "201")
-        with psycopg2.connect(bench) as c, c.cursor() as cur:
+        with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
             cur.execute("SELECT description, count(*) FROM reports_report WHERE description LIKE 'bench %%' GROUP BY 1")
             stored = dict(cur.fetchall())
         logical = {f"bench {idem}" for idem in results.created}
@@ -312,6 +331,12 @@ def main() -> None:
         )
         rows.append(chaos_row)
         print(chaos_row, flush=True)
+        backlog = server.jobs_waiting(bench)
+        drain_started = time.monotonic()
+        while server.jobs_waiting(bench) and time.monotonic() - drain_started < 120:
+            time.sleep(1)
+        drained = time.monotonic() - drain_started
+        left = server.jobs_waiting(bench)
     finally:
         server.stop()
 
@@ -319,7 +344,8 @@ def main() -> None:
     raw1 = next(r for r in rows if r["name"] == "raw SQL INSERT, 1 client")
     lines = [
         f"# Writes benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores; load generator: Python threads "
-        "in bench/writes.py on the same machine as gunicorn (2 sync workers) and PostgreSQL)",
+        f"in bench/writes.py on the same machine as gunicorn ({args.web_workers} workers × {args.web_threads} threads), the worker and "
+        f"PostgreSQL; {args.seconds:g} s a run; load average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f})",
         "",
         "| run | reports/s | p50 ms | p95 ms | errors | responses | vs raw SQL, same clients |",
         "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
@@ -338,6 +364,7 @@ def main() -> None:
         f"Chaos: connections killed {c['kills']}; {c['logical_reports']} reports answered 201, lost {c['lost']}, "
         f"stored twice {c['stored_twice']}, stored without a 201 {c['stored_without_answer']}, HTTP 500 {c['http_500']} "
         "(503s and broken connections were retried with the same Idempotency-Key).",
+        f"Worker: {backlog} jobs (notices to write, mails to send) waiting after the runs, {left} left after {drained:.0f} s.",
         f"Total bench time {time.monotonic() - total_started:.0f} s.",
     ]
     text = "\n".join(lines) + "\n"

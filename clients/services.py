@@ -126,6 +126,9 @@ class IdempotencyClaim:
     replay: IdempotencyRecord | None = None
 
 
+_RECORD_COLUMNS = [field.attname for field in IdempotencyRecord._meta.concrete_fields]
+
+
 def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> IdempotencyClaim:
     """Claim an Idempotency-Key. Must run inside the transaction that does the work.
 
@@ -147,19 +150,19 @@ def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> Idem
                     INSERT INTO clients_idempotencyrecord (client_id, key, request_hash, response_content_type, response_body, created_at)
                     VALUES (%s, %s, %s, '', '', %s)
                     ON CONFLICT (client_id, key) DO NOTHING
-                    RETURNING id
-                    """,
+                    RETURNING {}
+                    """.format(", ".join(_RECORD_COLUMNS)),
                     [client.pk, key, request_hash, timezone.now()],
                 )
                 row = cursor.fetchone()
         except IntegrityError:
             row = None
         except OperationalError as exc:
-            if getattr(exc.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE:  # the first request is still running
+            if getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:  # the first request is still running
                 raise DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, _("A request with this Idempotency-Key is still in progress.")) from exc
             raise
-    if row is not None:
-        return IdempotencyClaim(record=IdempotencyRecord.objects.get(pk=row[0]))
+    if row is not None:  # the row as stored, from RETURNING: not read again (a round trip of every create)
+        return IdempotencyClaim(record=IdempotencyRecord.from_db(connection.alias, _RECORD_COLUMNS, row))
     existing = IdempotencyRecord.objects.get(client=client, key=key)
     if existing.request_hash != request_hash:
         raise DomainError(

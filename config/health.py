@@ -4,8 +4,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from core.middleware import drop_broken_connections
-from notifications.outbox import outbox_state
-from notifications.worker import worker_alive
+from notifications.worker import queue_state, worker_alive
 
 
 @never_cache
@@ -19,7 +18,7 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        worker = {"alive": worker_alive(), **outbox_state()}
+        worker = {"alive": worker_alive(), **queue_state()}
     except DatabaseError:
         drop_broken_connections()
         response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)

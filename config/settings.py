@@ -191,7 +191,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Django's own console handler would print every request warning a second time.
-    "loggers": {"django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False}},
+    "loggers": {"django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
+                # Its task registry says "Registering task ..." at every start of every command.
+                "procrastinate.periodic": {"level": "WARNING"}},
 }
 
 # Administrative geography. Provinces whose municipal units are administrative, not autonomous
@@ -243,16 +245,12 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
-# /healthz calls the worker dead when no worker wrote its heartbeat for this long.
+# /healthz calls the worker dead when no worker wrote its heartbeat (every 10 s) for this long.
 WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 30)
 WORKER_DB_RETRY_SECONDS = 2
-# Daily jobs of the worker, at local (Asia/Seoul) time; no cron needed.
-WORKER_SCHEDULE = [
-    {"name": "send_staff_digests", "call": "notifications.emails.send_staff_digests", "at": "08:00"},
-    {"name": "purge_personal_data", "call": "privacy.services.personal_data_purge", "at": "03:00"},
-    {"name": "repair_report_cells", "call": "layers.maintenance.reportcells_repair", "at": "04:00"},
-    {"name": "refresh_scorecards", "call": "scorecards.services.scorecards_refresh", "at": "05:00"},
-]
+# The worker and its scheduler are procrastinate's (jobs in this database; the daily jobs are
+# periodic tasks in notifications/tasks.py). Its app comes before the apps that define tasks.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("notifications"), "procrastinate.contrib.django")
 # A persistent connection killed by a database restart is noticed before use, not by a request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Write services retry a deadlock or serialization failure this many times in all (core.db).

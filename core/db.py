@@ -20,7 +20,7 @@ RETRYABLE_SQLSTATES = {"40001", "40P01"}
 
 def is_conflict(exc: BaseException) -> bool:
     cause = exc.__cause__ if isinstance(exc, OperationalError) else exc
-    return getattr(cause, "pgcode", None) in RETRYABLE_SQLSTATES
+    return getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
 def retry_on_conflict(func: Callable) -> Callable:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from psycopg2.extras import execute_values
 
 from core.errors import DomainError, ErrorCode
 
@@ -283,7 +282,7 @@ def move_identities(cursor, changes: list[BoundaryChange]) -> None:
     if not moves:
         return
     cursor.execute("CREATE TEMP TABLE identity_moves (old_code text, new_code text) ON COMMIT DROP")
-    execute_values(cursor.cursor, "INSERT INTO identity_moves VALUES %s", moves)
+    cursor.executemany("INSERT INTO identity_moves VALUES (%s, %s)", moves)
     cursor.execute(
         """
         CREATE TEMP TABLE identity_moved ON COMMIT DROP AS
@@ -303,7 +302,7 @@ def record_aliases(cursor, changes: list[BoundaryChange]) -> None:
     """Old codes answer for the areas that carry their new code, where no area has the old one."""
     pairs = [(change.code, change.new_code) for change in changes if change.moves_code]
     if pairs:
-        execute_values(cursor.cursor, "INSERT INTO code_moves VALUES %s", pairs)
+        cursor.executemany("INSERT INTO code_moves VALUES (%s, %s)", pairs)
     cursor.execute(
         """
         INSERT INTO geodata_areacodealias (code, area_id)

@@ -24,7 +24,6 @@ from django.conf import settings
 from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry, SpatialReference
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from psycopg2.extras import execute_values
 
 from core.errors import DomainError, ErrorCode
 from geodata.changes import (
@@ -290,11 +289,9 @@ def _single_year(years: set[str]) -> int:
 def _stage_units(cursor, units: list[BoundaryUnit], progress: Progress) -> int:
     """The units in a temp table, geometries repaired; returns how many needed repair."""
     cursor.execute("CREATE TEMP TABLE boundary_staging (code text, name text, name_en text, level text, wkb bytea) ON COMMIT DROP")
-    execute_values(
-        cursor.cursor,
-        "INSERT INTO boundary_staging VALUES %s",
+    cursor.executemany(
+        "INSERT INTO boundary_staging VALUES (%s, %s, %s, %s, %s)",
         [(u.code, u.name, u.name_en, u.level, u.wkb) for u in units],
-        page_size=500,
     )
     progress(_("Repairing geometries"))
     cursor.execute(
@@ -371,7 +368,7 @@ def _build_cities(cursor) -> None:
     if not cities:
         return
     cursor.execute("CREATE TEMP TABLE city_staging (code text, name text, name_en text) ON COMMIT DROP")
-    execute_values(cursor.cursor, "INSERT INTO city_staging VALUES %s", cities)
+    cursor.executemany("INSERT INTO city_staging VALUES (%s, %s, %s)", cities)
     cursor.execute(
         """
         INSERT INTO boundary_staging (code, name, name_en, level, geom)

@@ -137,7 +137,7 @@ def _fetch_route(lon: float, lat: float) -> tuple | None:
             # Deallocated behind our back (DISCARD ALL). Prepare again, unless the error has
             # aborted the transaction: then the next call will.
             db._geodata_route_cursor = None
-            if exc.pgcode != _UNDEFINED_PREPARED_STATEMENT or db.in_atomic_block:
+            if exc.sqlstate != _UNDEFINED_PREPARED_STATEMENT or db.in_atomic_block:
                 raise
             cursor.execute(_PREPARE_ROUTE)
             db._geodata_route_cursor = cursor

@@ -12,7 +12,6 @@ import queue
 import threading
 from collections.abc import Iterator
 
-import psycopg2.extensions
 from django.db import connection, transaction
 from django.db.models import F, Func, Q, TextField
 from django.db.models.aggregates import Count
@@ -133,9 +132,23 @@ def stream_rows(sql: str, params, *, batch: int = 10000, raw_text: bool = False)
         with connection.chunked_cursor() as cursor:
             cursor.cursor.itersize = batch
             if raw_text:
-                psycopg2.extensions.register_type(psycopg2.extensions.BYTES, cursor.cursor)
+                for text_type in ("text", "varchar"):
+                    cursor.cursor.adapters.register_loader(text_type, _RawText)
             cursor.execute(sql, params)
             yield from _prefetched(cursor.cursor, batch)
+
+
+class _RawText:
+    """A psycopg 3 loader (duck-typed: the driver is not imported here) that returns a text value
+    as the UTF-8 bytes the server sent."""
+
+    format = 0  # text
+
+    def __init__(self, oid, context=None):
+        pass
+
+    def load(self, data) -> bytes:
+        return bytes(data)
 
 
 def _prefetched(raw_cursor, batch: int) -> Iterator[list[tuple]]:

@@ -3,6 +3,8 @@
 The domain never imports this app: it sends its events (reports.signals, staff.signals,
 alerts.signals) inside the transaction of the change (core.events.send_event), and these receivers
 turn them into outbox rows in that same transaction; the worker delivers them (notifications.outbox).
+A new report's notices are the exception: they are rendered by the worker, from a job queued with
+the report, to keep the request short.
 Emails are written in the site's default language: a report carries no language preference.
 """
 
@@ -22,6 +24,7 @@ from alerts.selectors import report_emails_stopped, subscriptions_for_report
 from alerts.signals import subscription_needs_confirmation
 from core.site import site_url
 from notifications.outbox import message_enqueue
+from notifications.worker import NOTIFY_REPORT_CREATED, job_defer
 from reports.models import Report, ReportEvent, Support
 from reports.signals import (
     report_created,
@@ -111,11 +114,21 @@ def notify_subscribers_of_report(report: Report) -> None:
 
 @receiver(report_created, dispatch_uid="notifications.report_created")
 def on_report_created(sender, report: Report, **kwargs) -> None:
-    report = Report.objects.select_related("category", "local_government").get(pk=report.pk)
+    # Rendering the staff notices and alerts took a third of a report's request: the worker does it
+    # (notifications.tasks.notify_report_created), from a job queued with the report.
     if report.is_sample:
         return
-    notify_staff_of_report(report)
-    notify_subscribers_of_report(report)
+    job_defer(NOTIFY_REPORT_CREATED, report_id=report.pk)
+
+
+def report_created_notify(*, report_id: int) -> None:
+    """The staff notices (or digest entries) and subscribers' alerts of a new report, queued together."""
+    report = Report.objects.select_related("category", "local_government").filter(pk=report_id).first()
+    if report is None or report.is_sample:  # deleted since
+        return
+    with transaction.atomic():
+        notify_staff_of_report(report)
+        notify_subscribers_of_report(report)
 
 
 @receiver(report_rerouted, dispatch_uid="notifications.report_rerouted")

@@ -1,6 +1,7 @@
 """The outbox: one row per message, written in the transaction of the change that causes it.
 
-A worker (`manage.py run_worker`) delivers due rows; see notifications.outbox for the guarantee.
+Each row has a procrastinate job that delivers it (`manage.py run_worker`); see
+notifications.outbox for the guarantee.
 """
 
 from __future__ import annotations
@@ -44,23 +45,3 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
-
-
-class WorkerHeartbeat(models.Model):
-    """Each worker process writes its row every poll; /healthz reads the newest."""
-
-    name = models.CharField(max_length=200, primary_key=True)
-    seen_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ScheduledRun(models.Model):
-    """When each scheduled job last ran; the row is locked while it runs, so several workers run it once."""
-
-    job = models.CharField(max_length=100, primary_key=True)
-    last_run_at = models.DateTimeField(null=True)
-
-    def __str__(self) -> str:
-        return self.job

@@ -1,111 +1,106 @@
-"""The worker: delivers the outbox and runs the scheduled jobs (`manage.py run_worker`).
+"""The worker is procrastinate's (`manage.py run_worker`, or `manage.py procrastinate worker`).
 
-Several workers may run side by side: messages are taken with SKIP LOCKED, and a scheduled job's
-row is locked while it runs. A lost database connection is waited out, never fatal.
+Jobs live in procrastinate's tables on the project's PostgreSQL. They are deferred through
+Django's own connection (`job_defer`), so a job exists if and only if the transaction that asked
+for it committed, whichever connector the app holds at the time (the worker swaps in a pool of its
+own). The tasks are in notifications.tasks; /healthz reads the workers' heartbeats and the queue
+here.
 """
 
 from __future__ import annotations
 
+import inspect
+import json
 import logging
-import os
-import signal
-import socket
-import time
 from datetime import datetime, timedelta
 
+from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections, connections, transaction
+from django.db import connection
+from django.db.models import Min
 from django.utils import timezone
-from django.utils.module_loading import import_string
-
-from notifications.models import ScheduledRun, WorkerHeartbeat
-from notifications.outbox import outbox_deliver_due
+from procrastinate import jobs as procrastinate_jobs
+from procrastinate import manager, sql
+from procrastinate import tasks as procrastinate_tasks
+from procrastinate.contrib.django import app
+from procrastinate.contrib.django.django_connector import DjangoConnector
+from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob, ProcrastinateWorker
 
 logger = logging.getLogger(__name__)
 
-BATCH = 100
+# Task names, so the outbox and the receivers defer by name without importing the tasks module.
+DELIVER_MESSAGE = "notifications.deliver_message"
+NOTIFY_REPORT_CREATED = "notifications.notify_report_created"
+OUTBOX_QUEUE = "outbox"
+
+_connector = DjangoConnector(alias="default")
+_jobs = manager.JobManager(_connector)
 
 
-def last_due_time(at: str, now: datetime) -> datetime:
-    """The latest local `HH:MM` at or before `now`."""
-    hour, minute = (int(part) for part in at.split(":"))
-    local = timezone.localtime(now)
-    due = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return due if due <= local else due - timedelta(days=1)
+def job_defer(task_name: str, *, schedule_at: datetime | None = None, **task_kwargs) -> int:
+    """Queue a job in the caller's transaction (Django's connection); returns its id."""
+    deferrer = procrastinate_tasks.configure_task(
+        name=task_name, job_manager=_jobs, queue=OUTBOX_QUEUE, schedule_at=schedule_at
+    )
+    return deferrer.defer(**task_kwargs)
 
 
-def scheduled_jobs_run_due(*, now: datetime | None = None) -> list[str]:
-    """Run every job of WORKER_SCHEDULE whose daily time has passed since its last run; returns their names."""
-    now = now or timezone.now()
-    ran = []
-    for job in settings.WORKER_SCHEDULE:
-        ScheduledRun.objects.get_or_create(job=job["name"])
-        with transaction.atomic():
-            run = ScheduledRun.objects.select_for_update(skip_locked=True).filter(job=job["name"]).first()
-            if run is None:  # another worker is running it
-                continue
-            if run.last_run_at is not None and run.last_run_at >= last_due_time(job["at"], now):
-                continue
-            logger.info("Running scheduled job %s", job["name"])
-            result = import_string(job["call"])()
-            logger.info("Scheduled job %s done: %s", job["name"], result)
-            run.last_run_at = now
-            run.save(update_fields=["last_run_at"])
-            ran.append(job["name"])
+def jobs_run_here(*, limit: int = 10_000) -> int:
+    """Run the due jobs now, in this thread, on Django's connection; returns how many ran.
+
+    The worker proper runs each job in a thread of its own on its own connection; this runs them
+    as the worker would, but inside the caller's transaction, so a test (whose transaction never
+    commits) or a one-off command sees them. A job that raises is marked failed and the error
+    goes up. One query when nothing is due.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE status = 'todo'"
+            " AND (scheduled_at IS NULL OR scheduled_at <= now()))"
+        )
+        if not cursor.fetchone()[0]:
+            return 0
+    app.perform_import_paths()
+    worker_id = _connector.execute_query_one(sql.queries["register_worker"])["worker_id"]
+    ran = 0
+    try:
+        for _ in range(limit):
+            row = _connector.execute_query_one(sql.queries["fetch_job"], queues=None, worker_id=worker_id)
+            if row["id"] is None:
+                break
+            if isinstance(row["args"], str):  # Django has psycopg return jsonb as text
+                row["args"] = json.loads(row["args"])
+            job = procrastinate_jobs.Job.from_row(row)
+            task = app.tasks[job.task_name]
+            call = async_to_sync(task.func) if inspect.iscoroutinefunction(task.func) else task.func
+            try:
+                call(**job.task_kwargs)
+            except Exception:
+                _connector.execute_query(sql.queries["finish_job"], job_id=job.id, status="failed", delete_job=False)
+                raise
+            _connector.execute_query(sql.queries["finish_job"], job_id=job.id, status="succeeded", delete_job=False)
+            ran += 1
+    finally:
+        _connector.execute_query(sql.queries["unregister_worker"], worker_id=worker_id)
     return ran
 
 
-def heartbeat(name: str) -> None:
-    now = timezone.now()
-    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})
-    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
-
-
 def worker_alive(*, now: datetime | None = None) -> bool:
+    """A worker wrote its heartbeat (every 10 s) within WORKER_HEARTBEAT_STALE_SECONDS."""
     now = now or timezone.now()
-    return WorkerHeartbeat.objects.filter(seen_at__gte=now - timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)).exists()
+    stale = now - timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS)
+    return ProcrastinateWorker.objects.filter(last_heartbeat__gte=stale).exists()
 
 
-class Worker:
-    def __init__(self, *, poll_seconds: float = 1.0, schedule: bool = True):
-        self.name = f"{socket.gethostname()}:{os.getpid()}"
-        self.poll_seconds = poll_seconds
-        self.schedule = schedule
-        self.stopping = False
-
-    def run_once(self) -> int:
-        heartbeat(self.name)
-        sent = outbox_deliver_due(limit=BATCH)
-        if self.schedule:
-            scheduled_jobs_run_due()
-        return sent
-
-    def stop(self, *args) -> None:
-        self.stopping = True
-
-    def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
-        logger.info("Worker %s started", self.name)
-        while not self.stopping:
-            try:
-                sent = self.run_once()
-            except (OperationalError, InterfaceError) as exc:
-                # The database restarted or is unreachable: drop the dead connection, try again later.
-                logger.warning("Worker: database unavailable (%s); retrying in %ss", exc, settings.WORKER_DB_RETRY_SECONDS)
-                for conn in connections.all():
-                    try:
-                        conn.close()
-                    except (OperationalError, InterfaceError):
-                        pass
-                self._sleep(settings.WORKER_DB_RETRY_SECONDS)
-                continue
-            close_old_connections()
-            if sent < BATCH:  # a full batch means more are waiting: go on at once
-                self._sleep(self.poll_seconds)
-        logger.info("Worker %s stopped", self.name)
-
-    def _sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while not self.stopping and time.monotonic() < deadline:
-            time.sleep(min(0.2, seconds))
+def queue_state(*, now: datetime | None = None) -> dict:
+    """Jobs waiting (deliveries, their retries, notices to render, due daily jobs) and how long the
+    oldest has waited, for /healthz."""
+    now = now or timezone.now()
+    depth = ProcrastinateJob.objects.filter(status="todo").count()
+    oldest = None
+    if depth:
+        oldest = ProcrastinateEvent.objects.filter(job__status="todo", type="deferred").aggregate(at=Min("at"))["at"]
+    return {
+        "queue_depth": depth,
+        "oldest_pending_seconds": max(int((now - oldest).total_seconds()), 0) if oldest else 0,
+    }

@@ -128,8 +128,8 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
                     "acknowledged_at", "closed_at", "due_at")
             .query.sql_with_params()
         )
-        # The queryset's own placeholders are positional: inline them through mogrify.
-        public_sql = cursor.mogrify(public_sql, public_params).decode().replace("%", "%%")
+        # The queryset's own placeholders are positional: inline them (compose_sql, the driver's mogrify).
+        public_sql = connection.ops.compose_sql(public_sql, public_params).replace("%", "%%")
         cursor.execute(BASE_SQL.format(public=public_sql), {"now": now})
         cursor.execute("ANALYZE sc_base")
         counts = _counts(cursor)

@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 from django.conf import settings
 from pytest_django.fixtures import validate_django_db
@@ -41,15 +41,14 @@ def _fingerprint() -> str:
 
 
 def _admin_connection(settings_dict: dict):
-    conn = psycopg2.connect(
+    return psycopg.connect(
         dbname="postgres",
         user=settings_dict["USER"] or None,
         password=settings_dict["PASSWORD"] or None,
         host=settings_dict["HOST"] or None,
         port=settings_dict["PORT"] or None,
+        autocommit=True,
     )
-    conn.autocommit = True
-    return conn
 
 
 def _database_exists(cursor, name: str) -> bool:
@@ -101,7 +100,7 @@ def _drop_stale(cursor, pattern: str) -> None:
     for (stale,) in cursor.fetchall():
         try:
             cursor.execute(f'DROP DATABASE IF EXISTS "{stale}"')
-        except psycopg2.Error:
+        except psycopg.Error:
             pass
 
 
@@ -121,7 +120,8 @@ def _is_transactional(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test Django has truncated every table: put the boundaries back.
+    """After a transactional test Django has truncated every table: put the boundaries back, and
+    empty procrastinate's queue.
 
     A hook rather than a fixture, so it runs after pytest-django's flush whatever the fixture order.
     """
@@ -132,6 +132,8 @@ def pytest_runtest_teardown(item, nextitem):
     from django.db import connection
 
     with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
+        # procrastinate's tables are not Django-managed, so the flush left the test's jobs behind.
+        cursor.execute("TRUNCATE procrastinate_jobs, procrastinate_workers CASCADE")
         cursor.execute("SELECT count(*) FROM geodata_area")
         if cursor.fetchone()[0]:
             return
@@ -147,15 +149,15 @@ def _offline_basemap(settings):
 
 @pytest.fixture
 def deliver_mail(mailoutbox):
-    """Run the worker's delivery pass now, in this thread; returns Django's in-memory outbox.
+    """Run the worker's due jobs now, in this thread; returns Django's in-memory outbox.
 
     Emails are queued in the outbox (notifications.outbox) with the change that causes them and
-    leave only through the worker, so a test delivers before it reads `mailoutbox`.
+    leave only through the worker's jobs, so a test runs them before it reads `mailoutbox`.
     """
-    from notifications.outbox import outbox_deliver_due
+    from notifications.worker import jobs_run_here
 
     def deliver():
-        outbox_deliver_due(limit=10_000)
+        jobs_run_here()
         return mailoutbox
 
     return deliver
@@ -165,8 +167,8 @@ class DeliveringOutbox(list):
     """Django's in-memory outbox that runs the worker's delivery pass whenever a test reads it.
 
     Messages are queued in the database with the change that causes them and leave only through
-    notifications.outbox; reading the outbox in a test delivers what is due first, as the worker
-    would a moment later. Tests that want to control delivery use `deliver_mail`.
+    the worker's jobs; reading the outbox in a test runs the due jobs first, in this thread, as the
+    worker would a moment later. Tests that want to control delivery use `deliver_mail`.
     """
 
     _delivering = False
@@ -174,11 +176,11 @@ class DeliveringOutbox(list):
     def _deliver(self) -> None:
         if DeliveringOutbox._delivering:
             return
-        from notifications.outbox import outbox_deliver_due
+        from notifications.worker import jobs_run_here
 
         DeliveringOutbox._delivering = True
         try:
-            outbox_deliver_due(limit=10_000)
+            jobs_run_here()
         except RuntimeError:  # a test without database access has nothing queued
             pass
         finally:

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect, sync_playwright
 
-from notifications.outbox import outbox_deliver_due
+from notifications.worker import jobs_run_here
 from reports.models import Status
 from staff.models import StaffRole
 from tests.factories import CategoryFactory, UserFactory, make_report
@@ -31,7 +31,7 @@ def test_staff_acknowledges_a_new_report(live_server, transactional_db, settings
 
     report = make_report(category=CategoryFactory(name="가로등 고장"), reporter=reporter, description="가로등이 꺼져 있어요")
 
-    outbox_deliver_due()  # what the worker does beside the server
+    jobs_run_here()  # what the worker does beside the server
     notices = [m for m in mail.outbox if m.to == ["officer@jongno.go.kr"]]
     assert len(notices) == 1
     staff_link = re.search(r"http://\S+/staff/reports/\d+/", notices[0].body).group(0)
@@ -65,7 +65,7 @@ def test_staff_acknowledges_a_new_report(live_server, transactional_db, settings
 
     report.refresh_from_db()
     assert report.status == Status.ACKNOWLEDGED
-    outbox_deliver_due()
+    jobs_run_here()
     to_reporter = [m for m in mail.outbox if m.to == ["resident@example.kr"]]
     assert len(to_reporter) == 1
     assert "현장을 확인하고 보수 일정을 잡았습니다" in to_reporter[0].body

@@ -7,14 +7,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from notifications.models import OutboundMessage, WorkerHeartbeat
 from notifications.outbox import message_enqueue
-from notifications.worker import Worker
 
 
 @pytest.mark.django_db
 def test_healthy_with_a_live_worker(client):
-    Worker().run_once()  # writes its heartbeat
+    with connection.cursor() as cursor:  # a worker registers and beats every 10 s in procrastinate's table
+        cursor.execute("SELECT procrastinate_register_worker_v1()")
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {
@@ -25,9 +24,14 @@ def test_healthy_with_a_live_worker(client):
 
 @pytest.mark.django_db
 def test_degraded_when_the_worker_is_gone(client, settings):
-    WorkerHeartbeat.objects.create(name="old-host:1", seen_at=timezone.now() - timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS + 5))
-    message = message_enqueue(to=["a@example.kr"], subject="s", body="b")
-    OutboundMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(seconds=90))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (%s)",
+            [timezone.now() - timedelta(seconds=settings.WORKER_HEARTBEAT_STALE_SECONDS + 5)],
+        )
+    message_enqueue(to=["a@example.kr"], subject="s", body="b")
+    with connection.cursor() as cursor:  # its delivery job was queued 90 s ago
+        cursor.execute("UPDATE procrastinate_events SET at = now() - interval '90 seconds' WHERE type = 'deferred'")
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()

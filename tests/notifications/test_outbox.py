@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
 
 import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
 from notifications.models import OutboundMessage
-from notifications.outbox import message_enqueue, outbox_deliver_due, retry_delay
+from notifications.outbox import message_enqueue, retry_delay
+from notifications.worker import jobs_run_here
 from tests.factories import UserFactory, make_report
 
 pytestmark = pytest.mark.django_db
@@ -60,32 +60,51 @@ def test_delivery_is_once_with_a_stable_message_id(deliver_mail):
     assert len(deliver_mail()) == 1  # a second pass sends nothing again
 
 
+def jobs_due_now() -> None:
+    """Time passes: the scheduled retries are due."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE procrastinate_jobs SET scheduled_at = now() - interval '1 second' WHERE status = 'todo'")
+
+
 def test_a_failed_delivery_backs_off_then_is_kept_dead_and_can_be_retried(smtp_down, mailoutbox):
     smtp_down.OUTBOX_MAX_ATTEMPTS = 3
     message = message_enqueue(to=["a@example.kr"], subject="제목", body="본문")
-    assert outbox_deliver_due() == 0
+    assert jobs_run_here() == 1
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.PENDING and message.attempts == 1
     assert "ConnectionRefusedError" in message.last_error
     wait = (message.next_attempt_at - timezone.now()).total_seconds()
     assert 25 < wait <= 30  # OUTBOX_RETRY_BASE_SECONDS
-    assert outbox_deliver_due() == 0  # not due yet: no attempt
+    with connection.cursor() as cursor:  # the retry is a job of its own, due then
+        cursor.execute("SELECT scheduled_at FROM procrastinate_jobs WHERE status = 'todo'")
+        assert cursor.fetchall() == [(message.next_attempt_at,)]
+    assert jobs_run_here() == 0  # not due yet: no attempt
     message.refresh_from_db()
     assert message.attempts == 1
 
-    later = timezone.now() + timedelta(days=1)
-    outbox_deliver_due(now=later)
-    outbox_deliver_due(now=later)
+    jobs_due_now()
+    jobs_run_here()
+    jobs_due_now()
+    jobs_run_here()
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.DEAD and message.attempts == 3
-    assert outbox_deliver_due(now=later + timedelta(days=1)) == 0  # dead stays dead
+    jobs_due_now()
+    assert jobs_run_here() == 0  # dead stays dead: no job is left
 
     smtp_down.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server is back
     call_command("retry_dead_messages", stdout=open("/dev/null", "w"))
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.PENDING and message.attempts == 0
-    assert outbox_deliver_due() == 1
+    assert jobs_run_here() == 1
     assert [m.subject for m in mailoutbox] == ["제목"]
+
+
+def test_a_duplicate_job_never_sends_twice(deliver_mail):
+    from notifications.worker import DELIVER_MESSAGE, job_defer
+
+    message = message_enqueue(to=["a@example.kr"], subject="한 번", body="b")
+    job_defer(DELIVER_MESSAGE, message_id=message.pk)  # e.g. a stalled job retried after the send
+    assert [m.subject for m in deliver_mail()] == ["한 번"]
 
 
 def test_backoff_doubles_up_to_the_cap(settings):

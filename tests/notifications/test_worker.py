@@ -1,48 +1,100 @@
-"""The worker's scheduled jobs and the nightly repair of the cell counts."""
+"""The worker (procrastinate): its daily jobs, a real worker process, and the nightly repair of the cell counts."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from aiosmtpd.controller import Controller
+from asgiref.sync import async_to_sync
+from croniter import croniter
 from django.db import connection
+from procrastinate.contrib.django import app
+from procrastinate.periodic import PeriodicDeferrer
 
 from layers.maintenance import reportcells_repair
-from notifications.models import ScheduledRun, WorkerHeartbeat
-from notifications.worker import last_due_time, scheduled_jobs_run_due
+from notifications.models import OutboundMessage
+from notifications.tasks import DAILY
+from notifications.worker import jobs_run_here, queue_state
 from staff.models import DigestEntry, StaffRole
 from tests.factories import CategoryFactory, make_report
+from tests.notifications.test_outbox import closed_port
+from tests.notifications.test_smtp import Inbox
 from tests.staff.conftest import grant
 
 pytestmark = pytest.mark.django_db
 SEOUL = ZoneInfo("Asia/Seoul")
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_last_due_time_is_today_after_the_hour_and_yesterday_before():
-    assert last_due_time("08:00", datetime(2026, 11, 29, 9, 0, tzinfo=SEOUL)) == datetime(2026, 11, 29, 8, 0, tzinfo=SEOUL)
-    assert last_due_time("08:00", datetime(2026, 11, 29, 7, 59, tzinfo=SEOUL)) == datetime(2026, 11, 28, 8, 0, tzinfo=SEOUL)
+def test_the_daily_jobs_run_at_their_korean_times():
+    periodic = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
+    for name, (cron, korean) in DAILY.items():
+        assert periodic[name] == cron
+        # The UTC cron's next tick after a Korean midnight falls at the Korean time written beside it.
+        midnight = datetime(2026, 11, 29, 0, 0, tzinfo=SEOUL)
+        tick = croniter(cron, midnight.timestamp()).get_next(float)
+        assert datetime.fromtimestamp(tick, SEOUL).strftime("%H:%M") == korean
 
 
-def test_each_daily_job_runs_once_a_day(deliver_mail):
+def test_each_daily_job_is_deferred_once_per_tick_and_runs(deliver_mail):
+    """Two workers' schedulers defer the same tick: the database lets one job through."""
     digest_user = grant("11010", notify=StaffRole.Notify.DAILY_DIGEST, username="digest-officer")
     make_report()
+    deliver_mail()  # the new report's notices are written by a job: here a digest entry
     assert DigestEntry.objects.count() == 1
-    morning = datetime(2026, 11, 29, 9, 0, tzinfo=SEOUL)
-    assert scheduled_jobs_run_due(now=morning) == ["send_staff_digests", "purge_personal_data", "repair_report_cells", "refresh_scorecards"]
+    morning = datetime(2026, 11, 29, 8, 0, 30, tzinfo=SEOUL).timestamp()
+    for _worker in range(2):
+        deferrer = PeriodicDeferrer(registry=app.periodic_registry)
+        async_to_sync(deferrer.defer_jobs)(deferrer.get_previous_tasks(at=morning))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT task_name, count(*) FROM procrastinate_jobs WHERE status = 'todo' GROUP BY 1")
+        # 08:00 is also a tick of the five-minute sweep of stalled jobs.
+        assert dict(cursor.fetchall()) == {"notifications.send_staff_digests": 1, "notifications.retry_stalled_jobs": 1}
+    assert jobs_run_here() >= 1  # the digest job, then the delivery of the digest it queued
     assert not DigestEntry.objects.exists()
     assert [m.to for m in deliver_mail() if digest_user.email in m.to] == [[digest_user.email]]
-    assert scheduled_jobs_run_due(now=morning.replace(hour=23)) == []
-    assert scheduled_jobs_run_due(now=datetime(2026, 11, 30, 3, 30, tzinfo=SEOUL)) == ["purge_personal_data"]
-    assert ScheduledRun.objects.get(job="send_staff_digests").last_run_at == morning
 
 
-def test_run_worker_once_delivers_and_beats(deliver_mail):
+def test_the_other_daily_jobs_run_their_services(caplog):
+    make_report()
+    with caplog.at_level("INFO", logger="notifications.tasks"):
+        for name in ("notifications.purge_personal_data", "notifications.repair_report_cells", "notifications.refresh_scorecards"):
+            app.tasks[name].func(timestamp=0)
+    logged = [record.getMessage() for record in caplog.records if record.name == "notifications.tasks"]
+    assert logged[0].startswith("Personal data purged: {")
+    assert logged[1] == "Report cells checked, 0 differed"
+    assert logged[2].startswith("Scorecards refreshed: ") and int(logged[2].split(": ")[1]) > 200  # the 243 governments
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_delivers_the_queue_through_smtp_and_exits():
+    """`manage.py run_worker --once` (procrastinate's worker, its own connections) sends a committed
+    report's mail to a real SMTP server, once; the test database is handed to it by name."""
     make_report(reporter_email="resident@example.kr", reporter=None)
-    call_command("run_worker", "--once", "--no-schedule", stdout=open("/dev/null", "w"))
-    assert len(deliver_mail()) == 1
-    assert WorkerHeartbeat.objects.count() == 1
+    assert queue_state()["queue_depth"] == 1  # its confirmation mail
+    inbox = Inbox()
+    port = closed_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    db = connection.settings_dict
+    env = {
+        "PATH": "/usr/bin:/bin", "LOG_LEVEL": "WARNING",
+        "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port),
+    }
+    try:
+        subprocess.run([sys.executable, "manage.py", "run_worker", "--once"], cwd=ROOT, env=env, check=True, timeout=120)
+    finally:
+        controller.stop()
+    message = OutboundMessage.objects.get()
+    assert message.status == OutboundMessage.Status.SENT and message.attempts == 1
+    assert [m["Message-ID"] for m in inbox.messages] == [message.message_id]
+    assert queue_state()["queue_depth"] == 0
 
 
 def test_repair_finds_and_fixes_drifted_cells():

@@ -99,7 +99,7 @@ class Command(BaseCommand):
                 cursor.execute("TRUNCATE generated_counts, generated_points")
                 picks = Counter(rng.choices(dongs, k=missing))
                 rows = "".join(f"{area_id}\t{n}\t{rng.randint(1, 2**31 - 1)}\n" for area_id, n in picks.items())
-                cursor.cursor.copy_expert("COPY generated_counts FROM STDIN", io.StringIO(rows))
+                copy_from(cursor, "COPY generated_counts FROM STDIN", io.StringIO(rows))
                 cursor.execute(POINTS_SQL)
                 self._stage("points drawn")
                 cursor.execute(ROUTE_SQL)
@@ -188,9 +188,16 @@ class Command(BaseCommand):
                         str(government_id), str(unit_id), r"\N", str(dong_id) if dong_id else r"\N",
                     )) + "\n"
 
-            cursor.cursor.copy_expert(f"COPY reports_report ({REPORT_COLUMNS}) FROM STDIN", LineStream(lines()), size=1 << 16)
+            copy_from(cursor, f"COPY reports_report ({REPORT_COLUMNS}) FROM STDIN", LineStream(lines()))
             events.seek(0)
-            cursor.cursor.copy_expert(f"COPY reports_reportevent ({EVENT_COLUMNS}) FROM STDIN", events, size=1 << 16)
+            copy_from(cursor, f"COPY reports_reportevent ({EVENT_COLUMNS}) FROM STDIN", events)
+
+
+def copy_from(cursor, sql: str, stream, size: int = 1 << 16) -> None:
+    """COPY ... FROM STDIN fed from a read()-able text stream, in chunks (psycopg 3's cursor.copy)."""
+    with cursor.cursor.copy(sql) as copy:
+        while chunk := stream.read(size):
+            copy.write(chunk)
 
 
 class LineStream(io.TextIOBase):

@@ -1,0 +1,78 @@
+"""The worker's tasks (procrastinate, autodiscovered by `procrastinate.contrib.django`).
+
+Deliveries and the notices of a new report are jobs deferred in the transaction of their cause
+(notifications.worker.job_defer). The daily jobs are procrastinate periodic tasks: every worker
+defers them, and the database lets one job through per task and tick, so several workers run each
+once. Cron times are UTC (procrastinate reads them so); Korea keeps no summer time, so the
+Korean time in each comment holds all year.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from procrastinate.contrib.django import app
+
+from layers.maintenance import reportcells_repair
+from notifications.emails import report_created_notify, send_staff_digests
+from notifications.outbox import message_deliver
+from notifications.worker import DELIVER_MESSAGE, NOTIFY_REPORT_CREATED, OUTBOX_QUEUE
+from privacy.services import personal_data_purge
+from scorecards.services import scorecards_refresh
+
+logger = logging.getLogger(__name__)
+
+# Daily jobs: task name → (cron in UTC, Korean time).
+DAILY = {
+    "notifications.send_staff_digests": ("0 23 * * *", "08:00"),
+    "notifications.purge_personal_data": ("0 18 * * *", "03:00"),
+    "notifications.repair_report_cells": ("0 19 * * *", "04:00"),
+    "notifications.refresh_scorecards": ("0 20 * * *", "05:00"),
+}
+
+
+@app.task(name=DELIVER_MESSAGE, queue=OUTBOX_QUEUE)
+def deliver_message(message_id: int) -> None:
+    message_deliver(message_id=message_id)
+
+
+@app.task(name=NOTIFY_REPORT_CREATED, queue=OUTBOX_QUEUE)
+def notify_report_created(report_id: int) -> None:
+    report_created_notify(report_id=report_id)
+
+
+def _daily(name: str):
+    return app.periodic(cron=DAILY[name][0])
+
+
+@_daily("notifications.send_staff_digests")
+@app.task(name="notifications.send_staff_digests", queueing_lock="send_staff_digests")
+def daily_staff_digests(timestamp: int) -> None:
+    logger.info("Staff digests queued: %s", send_staff_digests())
+
+
+@_daily("notifications.purge_personal_data")
+@app.task(name="notifications.purge_personal_data", queueing_lock="purge_personal_data")
+def daily_personal_data_purge(timestamp: int) -> None:
+    logger.info("Personal data purged: %s", personal_data_purge())
+
+
+@_daily("notifications.repair_report_cells")
+@app.task(name="notifications.repair_report_cells", queueing_lock="repair_report_cells")
+def daily_report_cells_repair(timestamp: int) -> None:
+    logger.info("Report cells checked, %s differed", reportcells_repair())
+
+
+@_daily("notifications.refresh_scorecards")
+@app.task(name="notifications.refresh_scorecards", queueing_lock="refresh_scorecards")
+def daily_scorecards_refresh(timestamp: int) -> None:
+    logger.info("Scorecards refreshed: %s", scorecards_refresh())
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(name="notifications.retry_stalled_jobs", queueing_lock="retry_stalled_jobs")
+async def retry_stalled_jobs(timestamp: int) -> None:
+    """A job whose worker died mid-run (no heartbeat) runs again; a delivery keeps its Message-ID."""
+    for job in await app.job_manager.get_stalled_jobs():
+        logger.warning("Job %s (%s) stalled with its worker: running it again", job.id, job.task_name)
+        await app.job_manager.retry_job(job)
