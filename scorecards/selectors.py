@@ -65,4 +65,5 @@ def scorecard_row(scorecard: Scorecard, *, detail: bool = False) -> dict:
         row["km_close_peer"] = scorecard.detail.get("km_close_peer", [])
         row["funnel"] = scorecard.detail.get("funnel", {})
         row["submunicipal_units"] = scorecard.detail.get("submunicipal_units", [])
+        row["trends"] = scorecard.detail.get("trends", [])
     return row

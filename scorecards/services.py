@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,6 +22,7 @@ from scorecards.models import Population, Scorecard
 from scorecards.peers import peer_group_of
 
 CURVE_LAST_DAY = 365
+TREND_QUARTERS = 8
 EPS = 1e-9
 
 # One row per counted report with what every indicator needs. Reports closed as duplicates are
@@ -30,6 +31,7 @@ BASE_SQL = """
 CREATE TEMP TABLE sc_base ON COMMIT DROP AS
 SELECT r.id, g.gov_id, g.peer_group, r.submunicipal_unit_id AS dong_id, r.status, r.outcome,
        closed, NOT (closed AND r.outcome = 'duplicate') AS timed,
+       date_trunc('quarter', r.created_at AT TIME ZONE %(tz)s)::date AS quarter,
        GREATEST(0, extract(epoch FROM CASE WHEN closed THEN r.closed_at ELSE %(now)s END - r.created_at) / 86400.0)
            AS close_days,
        responded_at <= %(now)s AS responded,
@@ -80,7 +82,7 @@ FROM (
         SELECT {units}, t, d, sum(c) OVER (PARTITION BY {units} ORDER BY t DESC) AS n
         FROM (
             SELECT {units}, {duration} AS t, count(*) FILTER (WHERE {event}) AS d, count(*) AS c
-            FROM sc_base WHERE timed GROUP BY {units}, {duration}
+            FROM sc_base WHERE timed {where} GROUP BY {units}, {duration}
         ) grouped
     ) at_risk
     WHERE d > 0
@@ -94,6 +96,14 @@ SELECT {units}, sum(d),
        min(t) FILTER (WHERE s <= 0.1 + %(eps)s), min(t) FILTER (WHERE lower_s <= 0.1 + %(eps)s),
        min(t) FILTER (WHERE upper_s <= 0.1 + %(eps)s)
 FROM {table} GROUP BY {units}
+"""
+# Per quarter of filing (the last TREND_QUARTERS): received, the SLA counts and the timed reports.
+TRENDS_SQL = """
+SELECT gov_id, quarter, count(*),
+       count(*) FILTER (WHERE timed AND sla_decided),
+       count(*) FILTER (WHERE timed AND sla_decided AND within_sla),
+       count(*) FILTER (WHERE timed)
+FROM sc_base WHERE quarter >= %(first)s GROUP BY gov_id, quarter
 """
 # The curve at the end of each day (the last step of the day), up to a year.
 KM_CURVE_SQL = """
@@ -130,15 +140,19 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
         )
         # The queryset's own placeholders are positional: inline them through mogrify.
         public_sql = cursor.mogrify(public_sql, public_params).decode().replace("%", "%%")
-        cursor.execute(BASE_SQL.format(public=public_sql), {"now": now})
+        cursor.execute(BASE_SQL.format(public=public_sql), {"now": now, "tz": settings.TIME_ZONE})
         cursor.execute("ANALYZE sc_base")
         counts = _counts(cursor)
         close_gov = _km(cursor, "sc_km_close", "gov_id", "close_days", "closed", curve=True)
         close_peer = _km(cursor, "sc_km_peer", "peer_group", "close_days", "closed", curve=True)
         response_gov = _km(cursor, "sc_km_response", "gov_id", "response_days", "responded")
         close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
+        quarters = last_quarters(now)
+        trends = _trends(cursor, quarters)
         population = _population()
         rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now)
+        for row in rows:
+            row.detail["trends"] = trends.get(row.area_id) or _empty_trend(quarters)
         Scorecard.objects.all().delete()
         Scorecard.objects.bulk_create(rows)
     return len(rows)
@@ -154,10 +168,11 @@ def _counts(cursor) -> dict[int, dict[str, int]]:
     return result
 
 
-def _km(cursor, table: str, units: str, duration: str, event: str, curve: bool = False) -> dict:
-    """Quantiles (and the daily curve) of one Kaplan–Meier estimate per unit."""
-    params = {"z": stats.Z95, "eps": EPS, "last": CURVE_LAST_DAY}
-    cursor.execute(KM_STEPS_SQL.format(table=table, units=units, duration=duration, event=event), params)
+def _km(cursor, table: str, units: str, duration: str, event: str, curve: bool = False, where: str = "",
+        params: dict | None = None) -> dict:
+    """Quantiles (and the daily curve) of one Kaplan–Meier estimate per unit; `where` narrows the reports."""
+    params = {"z": stats.Z95, "eps": EPS, "last": CURVE_LAST_DAY, **(params or {})}
+    cursor.execute(KM_STEPS_SQL.format(table=table, units=units, duration=duration, event=event, where=where), params)
     width = len(units.split(","))
     result: dict = defaultdict(dict)
     cursor.execute(KM_QUANTILES_SQL.format(table=table, units=units), params)
@@ -176,6 +191,43 @@ def _km(cursor, table: str, units: str, duration: str, event: str, curve: bool =
             )
     cursor.execute(f"DROP TABLE {table}")
     return result
+
+
+def last_quarters(now: datetime, count: int = TREND_QUARTERS) -> list[date]:
+    """The first days of the last `count` calendar quarters (local time), oldest first, `now`'s included."""
+    local = timezone.localtime(now)
+    index = local.year * 4 + (local.month - 1) // 3
+    return [date(i // 4, (i % 4) * 3 + 1, 1) for i in range(index - count + 1, index + 1)]
+
+
+def quarter_label(start: date) -> str:
+    return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+
+
+def _trend_point(start: date, received: int = 0, sla_n: int = 0, sla_met: int = 0, timed: int = 0,
+                 km: dict | None = None) -> dict:
+    return {
+        "quarter": quarter_label(start), "start": start.isoformat(), "reports_received": received,
+        "median_days_to_close": _days((km or {}).get("median"), timed),
+        HEADLINE: _proportion(sla_met, sla_n),
+    }
+
+
+def _empty_trend(quarters: list[date]) -> list[dict]:
+    return [_trend_point(start) for start in quarters]
+
+
+def _trends(cursor, quarters: list[date]) -> dict[int, list[dict]]:
+    """Each government's last quarters by quarter of filing: received, KM median days to close, share within SLA."""
+    params = {"first": quarters[0]}
+    close = _km(cursor, "sc_km_quarter", "gov_id, quarter", "close_days", "closed", where="AND quarter >= %(first)s",
+                params=params)
+    cursor.execute(TRENDS_SQL, params)
+    counts = {(gov, quarter): rest for gov, quarter, *rest in cursor.fetchall()}
+    return {
+        gov: [_trend_point(start, *counts.get((gov, start), (0, 0, 0, 0)), km=close.get((gov, start))) for start in quarters]
+        for gov in {gov for gov, _quarter in counts}
+    }
 
 
 def _population() -> dict[int, int]:

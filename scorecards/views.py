@@ -142,9 +142,26 @@ def detail(request, code: str):
     return render(request, "scorecards/detail.html", {
         "row": row, "name": name, "province_name": _name(row["province"]), "indicators": indicators,
         "peer_group_label": PEER_GROUPS[row["peer_group"]], "km_chart": chart, "card": card,
+        "trend_charts": _trend_charts(row["trends"]),
         "headline_position": row["funnel"].get(HEADLINE),
         "headline_position_label": FUNNEL_POSITIONS.get(row["funnel"].get(HEADLINE, {}).get("position", ""), ""),
     })
+
+
+TREND_KEYS = ["reports_received", "median_days_to_close", HEADLINE]
+
+
+def _trend_charts(trends: list[dict]) -> list[dict]:
+    """One chart per trend indicator over the quarters, each with its definition's anchor."""
+    labels = [point["quarter"] for point in trends]
+    return [
+        {
+            "key": key, "label": BY_KEY[key].label,
+            "chart": charts.trend_chart(labels, [point[key] for point in trends], title=str(BY_KEY[key].label),
+                                        y_label=str(BY_KEY[key].label), kind=BY_KEY[key].kind),
+        }
+        for key in TREND_KEYS
+    ] if trends else []
 
 
 def download_csv(request):

@@ -91,3 +91,12 @@ def test_json_download_matches_the_rows(client, refreshed):
     rows = json.loads(client.get("/scorecards/scorecards.json").content)
     assert len(rows) == 243
     assert sum(row["reports_received"] for row in rows) == Report.objects.public().counted().count() == 4
+
+
+def test_government_page_draws_the_trends_by_quarter(client, refreshed):
+    page = client.get("/scorecards/11010/").content.decode()
+    trends = page.split('id="trends"')[1].split("<h2>")[0]
+    assert trends.count("<svg") == 3  # received, median days to close, share within the target
+    assert "2026-Q2" in trends and "2024-Q3" in trends
+    assert 'href="/scorecards/methods/#median_days_to_close"' in trends
+    assert 'id="trends"' in client.get("/scorecards/methods/").content.decode()
