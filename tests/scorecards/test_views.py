@@ -100,3 +100,36 @@ def test_government_page_draws_the_trends_by_quarter(client, refreshed):
     assert "2026-Q2" in trends and "2024-Q3" in trends
     assert 'href="/scorecards/methods/#median_days_to_close"' in trends
     assert 'id="trends"' in client.get("/scorecards/methods/").content.decode()
+
+
+def test_map_data_has_every_government_with_its_values_and_link(client, refreshed):
+    municipal = client.get("/scorecards/map.geojson")
+    assert municipal.status_code == 200 and municipal["Content-Type"].startswith("application/geo+json")
+    features = json.loads(municipal.content)["features"]
+    provinces = json.loads(client.get("/scorecards/map.geojson?layer=province").content)["features"]
+    assert (len(features), len(provinces)) == (226, 17)  # the 243, drawn in two layers that overlap
+    jongno = next(feature for feature in features if feature["id"] == "11010")
+    assert jongno["geometry"]["type"] == "MultiPolygon"
+    props = jongno["properties"]
+    assert props["url"] == "/scorecards/11010/" and props["name"] == "종로구" and props["band"] == 2
+    assert props["reports_received"] == 2 and props["share_closed_within_sla"] == 1.0
+    assert props["mean_rating"] is None
+    # Simplified by PostGIS: far fewer vertices than the stored boundary.
+    from geodata.models import Area
+    stored = Area.objects.get(code="11010", is_current=True).geom.num_points
+    assert sum(len(ring) for polygon in jongno["geometry"]["coordinates"] for ring in polygon) < stored / 3
+
+
+def test_map_data_refuses_an_unknown_layer(client, refreshed):
+    response = client.get("/scorecards/map.geojson?layer=village", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_parameter" and "municipal" in response.json()["error"]["message"]
+    korean = client.get("/scorecards/map.geojson?layer=village").json()["error"]["message"]
+    assert "지도" in korean
+
+
+def test_national_page_has_the_choropleth_from_our_own_files(client, refreshed):
+    page = client.get("/scorecards/").content.decode()
+    assert 'id="choropleth"' in page and 'id="scorecards-map-text"' in page
+    assert "/static/leaflet/leaflet.js" in page and "/static/dongne/scorecards-map.js" in page
+    assert "//" not in "".join(line for line in page.splitlines() if "<script src=" in line).replace('src="/', "")
