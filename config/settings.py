@@ -360,5 +360,7 @@ ACCOUNT_CONFIRMATION_DAYS = env_int("ACCOUNT_CONFIRMATION_DAYS", 7)
 # within-government equity with this many.
 SCORECARD_MIN_REPORTS = env_int("SCORECARD_MIN_REPORTS", 30)
 SCORECARD_MIN_EQUITY_REPORTS = env_int("SCORECARD_MIN_EQUITY_REPORTS", 20)
+# The experimental relative reporting delay needs this many incidents reported again (first gaps observed).
+SCORECARD_MIN_DELAY_REPEATS = env_int("SCORECARD_MIN_DELAY_REPEATS", 10)
 # A scorecard's level and peer group share one set of values: one enum in the OpenAPI schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScorecardPeerGroupEnum"] = "scorecards.models.PeerGroup"

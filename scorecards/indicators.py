@@ -22,6 +22,7 @@ REASONS = {
     "no_reports": _("No report counts towards this indicator yet."),
     "not_reached": _("Fewer than half (or than the share asked) of the reports have been closed, so the time is not known yet."),
     "too_few_units": _("Fewer than two 읍면동 have enough closed reports."),
+    "too_few_repeats": _("Too few incidents have been reported again (SCORECARD_MIN_DELAY_REPEATS) to estimate the reporting delay."),
 }
 
 COMMON_FILTER = _(
@@ -172,10 +173,10 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     _i(
         "relative_reporting_delay", "ratio", _("Relative reporting delay (experimental)"),
-        _("From an incident's first report to its repeated reports (supports and duplicates)."),
-        _("Reports with supports or duplicates."),
-        _("Experimental, after Liu, Bhandaram & Garg (2024); never part of the bands. Not computed yet."),
-        available=False, experimental=True,
+        _("From an incident's first report to the next report of the same incident (a \"me too\" support or a report marked its duplicate), until the incident is closed."),
+        _("Incidents: public, non-sample reports that are not duplicates. Repeats: confirmed supports and public, non-sample reports marked duplicates of them. At least SCORECARD_MIN_DELAY_REPEATS incidents reported again."),
+        _("Experimental, after Liu, Bhandaram & Garg (2024); never part of the bands. The national rate of repeated reports over the government's: above 1, incidents there are reported again more slowly than nationally, a sign that residents under-report. See the assumptions below."),
+        experimental=True, higher_is_better=False,
     ),
 )
 

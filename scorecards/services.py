@@ -6,7 +6,6 @@ Python only glues: it names the peer groups, turns the aggregated rows into indi
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -30,7 +29,8 @@ EPS = 1e-9
 BASE_SQL = """
 CREATE TEMP TABLE sc_base ON COMMIT DROP AS
 SELECT r.id, g.gov_id, g.peer_group, r.submunicipal_unit_id AS dong_id, r.status, r.outcome,
-       closed, NOT (closed AND r.outcome = 'duplicate') AS timed,
+       closed, NOT (closed AND r.outcome = 'duplicate') AS timed, r.created_at, r.duplicate_of_id,
+       CASE WHEN closed THEN r.closed_at END AS closed_at,
        date_trunc('quarter', r.created_at AT TIME ZONE %(tz)s)::date AS quarter,
        GREATEST(0, extract(epoch FROM CASE WHEN closed THEN r.closed_at ELSE %(now)s END - r.created_at) / 86400.0)
            AS close_days,
@@ -105,6 +105,33 @@ SELECT gov_id, quarter, count(*),
        count(*) FILTER (WHERE timed)
 FROM sc_base WHERE quarter >= %(first)s GROUP BY gov_id, quarter
 """
+# Repeated reports of one incident (after Liu, Bhandaram & Garg 2024). An incident is a counted
+# report that is not a duplicate; its repeats are the counted reports marked its duplicates and the
+# confirmed supports of it or of them. From the first of these reports to the next, the wait is
+# taken as exponential with the area's reporting rate, censored when the incident is closed (or now).
+# Per government: the first gaps observed, the total exposure and the incidents.
+DELAY_SQL = """
+WITH repeats AS (
+    SELECT duplicate_of_id AS incident_id, created_at AS at FROM sc_base WHERE duplicate_of_id IS NOT NULL
+    UNION ALL
+    SELECT COALESCE(b.duplicate_of_id, b.id), s.created_at
+    FROM reports_support s JOIN sc_base b ON b.id = s.report_id
+    WHERE s.confirmed_at IS NOT NULL AND s.created_at <= %(now)s
+), firsts AS (
+    SELECT incident_id, (array_agg(at ORDER BY at))[1:2] AS ats FROM repeats GROUP BY incident_id
+), gaps AS (
+    SELECT i.gov_id, COALESCE(i.closed_at, %(now)s) AS censor_at,
+           LEAST(i.created_at, f.ats[1]) AS first_at,
+           CASE WHEN f.ats IS NULL THEN NULL WHEN f.ats[1] >= i.created_at THEN f.ats[1]
+                ELSE LEAST(i.created_at, f.ats[2]) END AS next_at
+    FROM sc_base i LEFT JOIN firsts f ON f.incident_id = i.id
+    WHERE i.duplicate_of_id IS NULL
+)
+SELECT gov_id, count(*) FILTER (WHERE next_at <= censor_at),
+       COALESCE(sum(extract(epoch FROM LEAST(next_at, censor_at) - first_at)) FILTER (WHERE censor_at > first_at), 0) / 86400.0,
+       count(*)
+FROM gaps GROUP BY gov_id
+"""
 # The curve at the end of each day (the last step of the day), up to a year.
 KM_CURVE_SQL = """
 SELECT {units}, LEAST(ceil(t)::int, %(last)s) AS day, min(s),
@@ -126,6 +153,8 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         # Two refreshes at once (the worker and the command) would both rewrite the rows: take turns.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scorecards_refresh'))")
+        # Dropped at commit; a second refresh inside one outer transaction (tests, a caller's atomic) starts clean.
+        cursor.execute("DROP TABLE IF EXISTS sc_gov, sc_base")
         cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
         if peer:
             cursor.execute(
@@ -135,7 +164,7 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
         public_sql, public_params = (
             Report.objects.public().counted().order_by()
             .values("id", "local_government_id", "submunicipal_unit_id", "status", "outcome", "created_at",
-                    "acknowledged_at", "closed_at", "due_at")
+                    "acknowledged_at", "closed_at", "due_at", "duplicate_of_id")
             .query.sql_with_params()
         )
         # The queryset's own placeholders are positional: inline them through mogrify.
@@ -149,8 +178,10 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
         close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
         quarters = last_quarters(now)
         trends = _trends(cursor, quarters)
+        cursor.execute(DELAY_SQL, {"now": now})
+        delay = {gov: {"repeats": d, "exposure_days": float(t), "incidents": n} for gov, d, t, n in cursor.fetchall()}
         population = _population()
-        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now)
+        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, delay, now)
         for row in rows:
             row.detail["trends"] = trends.get(row.area_id) or _empty_trend(quarters)
         Scorecard.objects.all().delete()
@@ -230,6 +261,25 @@ def _trends(cursor, quarters: list[date]) -> dict[int, list[dict]]:
     }
 
 
+def _national_rate(delays) -> float | None:
+    """Repeats per day of exposure over every government: the rate each government is set against."""
+    delays = list(delays)
+    exposure = sum(item["exposure_days"] for item in delays)
+    return sum(item["repeats"] for item in delays) / exposure if exposure > 0 else None
+
+
+def _relative_delay(delay: dict, national: float | None) -> dict:
+    """The national reporting rate over the government's: 2 means incidents are reported again half
+    as fast as nationally (a longer delay, a sign of under-reporting). Experimental; never banded."""
+    if delay["repeats"] < settings.SCORECARD_MIN_DELAY_REPEATS or not national:
+        return _missing("too_few_repeats")
+    rate = stats.exponential_rate(delay["repeats"], delay["exposure_days"])
+    return {
+        "value": _round(national / rate["value"]), "low": _round(national / rate["high"]),
+        "high": _round(national / rate["low"]) if rate["low"] > 0 else None, "n": delay["repeats"],
+    }
+
+
 def _population() -> dict[int, int]:
     """The latest imported month's population of each government."""
     latest = Population.objects.order_by("-month").values_list("month", flat=True).first()
@@ -265,11 +315,9 @@ def _per_10k(received: int, population: int | None) -> dict:
     if not population:
         return _missing("no_population")
     # Byar's approximation of the exact Poisson interval of the count, scaled like the count.
-    z, x = stats.Z95, received
-    low = 0.0 if x == 0 else x * (1 - 1 / (9 * x) - z / (3 * math.sqrt(x))) ** 3
-    high = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * math.sqrt(x + 1))) ** 3
+    low, high = stats.poisson_interval(received)
     scale = 10_000 / population
-    return {"value": _round(x * scale), "low": _round(low * scale), "high": _round(high * scale), "n": received}
+    return {"value": _round(received * scale), "low": _round(low * scale), "high": _round(high * scale), "n": received}
 
 
 def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict, dict, list[dict]]:
@@ -296,7 +344,7 @@ def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict
     return spread, ratio, breakdown
 
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now) -> list[Scorecard]:
+def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, delay, now) -> list[Scorecard]:
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -305,6 +353,8 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
     empty = {name: 0 for name in ("received", "closed", "closed_timed", "sla_n", "sla_met", "ever_closed", "reopened", *OUTCOME_KEYS)}
     indicators: dict[int, dict] = {}
     details: dict[int, dict] = {}
+    national = _national_rate(delay.values())
+    no_delay = {"repeats": 0, "exposure_days": 0.0, "incidents": 0}
     for area in governments:
         c = counts.get(area.pk, empty)
         close = close_gov.get(area.pk, {})
@@ -320,6 +370,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         }
         for outcome, key in OUTCOME_KEYS.items():
             values[key] = _proportion(c[outcome], c["closed"])
+        values["relative_reporting_delay"] = _relative_delay(delay.get(area.pk, no_delay), national)
         spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
         for key in OBJECT_KEYS:
@@ -331,6 +382,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
             "km_close": close.get("curve", []),
             "km_close_peer": close_peer.get(peer[area.pk], {}).get("curve", []),
             "submunicipal_units": breakdown,
+            "reporting_delay": {**delay.get(area.pk, no_delay), "national_rate_per_day": national},
             "funnel": {},
         }
     _funnels(governments, peer, counts, details)

@@ -133,3 +133,12 @@ def test_national_page_has_the_choropleth_from_our_own_files(client, refreshed):
     assert 'id="choropleth"' in page and 'id="scorecards-map-text"' in page
     assert "/static/leaflet/leaflet.js" in page and "/static/dongne/scorecards-map.js" in page
     assert "//" not in "".join(line for line in page.splitlines() if "<script src=" in line).replace('src="/', "")
+
+
+def test_methods_page_writes_out_the_reporting_delay_assumptions(client):
+    page = client.get("/scorecards/methods/").content.decode()
+    section = page.split('id="relative_reporting_delay"')[1].split("</section>")[0]
+    assert 'id="reporting_delay_assumptions"' in section and section.count("<li>") == 6
+    assert "포아송" in section and "등급에는 절대 쓰지 않습니다" in section
+    english = client.get("/scorecards/methods/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Liu, Bhandaram &amp; Garg" in english and "never part of the bands" in english
