@@ -253,6 +253,11 @@ WORKER_SCHEDULE = [
     {"name": "repair_report_cells", "call": "layers.maintenance.reportcells_repair", "at": "04:00"},
     {"name": "refresh_scorecards", "call": "scorecards.services.scorecards_refresh", "at": "05:00"},
 ]
+# Jobs the worker runs every so many seconds (same locking as the daily ones).
+WORKER_PERIODIC = [
+    {"name": "refresh_changed_scorecards", "call": "scorecards.services.scorecards_refresh_changed",
+     "every_seconds": env_int("SCORECARD_REFRESH_CHANGED_SECONDS", 60)},
+]
 # A persistent connection killed by a database restart is noticed before use, not by a request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Write services retry a deadlock or serialization failure this many times in all (core.db).

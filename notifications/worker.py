@@ -34,17 +34,21 @@ def last_due_time(at: str, now: datetime) -> datetime:
     return due if due <= local else due - timedelta(days=1)
 
 
-def scheduled_jobs_run_due(*, now: datetime | None = None) -> list[str]:
-    """Run every job of WORKER_SCHEDULE whose daily time has passed since its last run; returns their names."""
+def scheduled_jobs_run_due(*, now: datetime | None = None, jobs: list[dict] | None = None) -> list[str]:
+    """Run every job of WORKER_SCHEDULE whose daily time has passed since its last run; returns their names.
+
+    `jobs` with `every_seconds` instead of `at` (WORKER_PERIODIC) run when that long has passed.
+    """
     now = now or timezone.now()
     ran = []
-    for job in settings.WORKER_SCHEDULE:
+    for job in settings.WORKER_SCHEDULE if jobs is None else jobs:
         ScheduledRun.objects.get_or_create(job=job["name"])
         with transaction.atomic():
             run = ScheduledRun.objects.select_for_update(skip_locked=True).filter(job=job["name"]).first()
             if run is None:  # another worker is running it
                 continue
-            if run.last_run_at is not None and run.last_run_at >= last_due_time(job["at"], now):
+            due = now - timedelta(seconds=job["every_seconds"]) if "every_seconds" in job else last_due_time(job["at"], now)
+            if run.last_run_at is not None and run.last_run_at >= due:
                 continue
             logger.info("Running scheduled job %s", job["name"])
             result = import_string(job["call"])()
@@ -78,6 +82,7 @@ class Worker:
         sent = outbox_deliver_due(limit=BATCH)
         if self.schedule:
             scheduled_jobs_run_due()
+            scheduled_jobs_run_due(jobs=settings.WORKER_PERIODIC)
         return sent
 
     def stop(self, *args) -> None:

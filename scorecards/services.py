@@ -112,11 +112,13 @@ FROM sc_base WHERE quarter >= %(first)s GROUP BY gov_id, quarter
 # Per government: the first gaps observed, the total exposure and the incidents.
 DELAY_SQL = """
 WITH repeats AS (
-    SELECT duplicate_of_id AS incident_id, created_at AS at FROM sc_base WHERE duplicate_of_id IS NOT NULL
+    -- From every counted report, not only sc_base's: a duplicate may be routed to another government.
+    SELECT d.duplicate_of_id AS incident_id, d.created_at AS at FROM ({public}) d
+    WHERE d.duplicate_of_id IS NOT NULL AND d.created_at <= %(now)s
     UNION ALL
-    SELECT COALESCE(b.duplicate_of_id, b.id), s.created_at
-    FROM reports_support s JOIN sc_base b ON b.id = s.report_id
-    WHERE s.confirmed_at IS NOT NULL AND s.created_at <= %(now)s
+    SELECT COALESCE(d.duplicate_of_id, d.id), s.created_at
+    FROM reports_support s JOIN ({public}) d ON d.id = s.report_id
+    WHERE s.confirmed_at IS NOT NULL AND s.created_at <= %(now)s AND d.created_at <= %(now)s
 ), firsts AS (
     SELECT incident_id, (array_agg(at ORDER BY at))[1:2] AS ats FROM repeats GROUP BY incident_id
 ), gaps AS (
@@ -143,50 +145,116 @@ FROM {table} GROUP BY {units}, day ORDER BY day
 def scorecards_refresh(*, now: datetime | None = None) -> int:
     """Recompute every current local government's scorecard; returns how many were written.
 
-    The worker can schedule this (nightly, or after bursts of status changes); `refresh_scorecards`
-    runs it now. Readers see the previous rows until the new ones are committed.
+    The worker runs it nightly; `refresh_scorecards` runs it now. Readers see the previous rows
+    until the new ones are committed.
     """
     now = now or timezone.now()
-    # Boundaries are megabytes: never load them here.
-    governments = list(Area.objects.current().local_governments().defer("geom").order_by("code"))
-    peer = {area.pk: peer_group_of(level=area.level, name=area.name) for area in governments}
+    governments = _current_governments()
     with transaction.atomic(), connection.cursor() as cursor:
-        # Two refreshes at once (the worker and the command) would both rewrite the rows: take turns.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scorecards_refresh'))")
-        # Dropped at commit; a second refresh inside one outer transaction (tests, a caller's atomic) starts clean.
-        cursor.execute("DROP TABLE IF EXISTS sc_gov, sc_base")
-        cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
-        if peer:
-            cursor.execute(
-                "INSERT INTO sc_gov VALUES " + ",".join(["(%s, %s)"] * len(peer)),
-                [value for item in peer.items() for value in item],
-            )
-        public_sql, public_params = (
-            Report.objects.public().counted().order_by()
-            .values("id", "local_government_id", "submunicipal_unit_id", "status", "outcome", "created_at",
-                    "acknowledged_at", "closed_at", "due_at", "duplicate_of_id")
-            .query.sql_with_params()
-        )
-        # The queryset's own placeholders are positional: inline them through mogrify.
-        public_sql = cursor.mogrify(public_sql, public_params).decode().replace("%", "%%")
-        cursor.execute(BASE_SQL.format(public=public_sql), {"now": now, "tz": settings.TIME_ZONE})
-        cursor.execute("ANALYZE sc_base")
-        counts = _counts(cursor)
-        close_gov = _km(cursor, "sc_km_close", "gov_id", "close_days", "closed", curve=True)
-        close_peer = _km(cursor, "sc_km_peer", "peer_group", "close_days", "closed", curve=True)
-        response_gov = _km(cursor, "sc_km_response", "gov_id", "response_days", "responded")
-        close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
-        quarters = last_quarters(now)
-        trends = _trends(cursor, quarters)
-        cursor.execute(DELAY_SQL, {"now": now})
-        delay = {gov: {"repeats": d, "exposure_days": float(t), "incidents": n} for gov, d, t, n in cursor.fetchall()}
-        population = _population()
-        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, delay, now)
-        for row in rows:
-            row.detail["trends"] = trends.get(row.area_id) or _empty_trend(quarters)
+        _take_turns(cursor)
+        # Every change committed so far is in this recompute: the marks of changes are done with.
+        cursor.execute("DELETE FROM scorecards_changedgovernment")
+        rows, _bands_of = _compute(cursor, governments, governments, now)
         Scorecard.objects.all().delete()
         Scorecard.objects.bulk_create(rows)
     return len(rows)
+
+
+def scorecards_refresh_changed(*, now: datetime | None = None) -> int:
+    """Recompute only the governments whose reports or supports changed since the last refresh
+    (marked by the triggers of migration 0002); returns how many rows were rewritten.
+
+    The changed governments' rows are computed whole, against their peer groups' totals and the
+    national reporting rate from the other rows as stored; the others keep their figures (time moves
+    on for them at the nightly full recompute) and only their bands follow the changed values.
+    """
+    now = now or timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _take_turns(cursor)
+        # A mark committed after this statement stays for the next run; a rollback puts these back.
+        cursor.execute("DELETE FROM scorecards_changedgovernment RETURNING area_id")
+        changed = {area_id for (area_id,) in cursor.fetchall()}
+        everyone = _current_governments() if changed else []
+        targets = [area for area in everyone if area.pk in changed]
+        if not targets:
+            return 0
+        stored = {
+            area_id: {"band": band, "headline": (headline, closed), "counts": counts, "delay": delay, "peer_curve": curve}
+            for area_id, band, closed, headline, counts, delay, curve in Scorecard.objects.values_list(
+                "area_id", "band", "closed_reports", f"indicators__{HEADLINE}__value", "detail__counts",
+                "detail__reporting_delay", "detail__km_close_peer",
+            )
+        }
+        rows, band_of = _compute(cursor, targets, everyone, now, stored=stored)
+        Scorecard.objects.filter(area_id__in=[area.pk for area in targets]).delete()
+        Scorecard.objects.bulk_create(rows)
+        for area_id, old in stored.items():
+            if area_id not in changed and old["band"] != band_of.get(area_id):
+                Scorecard.objects.filter(area_id=area_id).update(
+                    band=band_of.get(area_id), band_reason="" if area_id in band_of else "too_few"
+                )
+    return len(rows)
+
+
+def _current_governments() -> list[Area]:
+    # Boundaries are megabytes: never load them here.
+    return list(Area.objects.current().local_governments().defer("geom").order_by("code"))
+
+
+def _take_turns(cursor) -> None:
+    # Two refreshes at once (the worker and the command) would both rewrite the rows: take turns.
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scorecards_refresh'))")
+
+
+def _compute(cursor, targets: list[Area], everyone: list[Area], now: datetime, stored: dict | None = None):
+    """The rows of `targets`, set-based over their reports; (rows, band of every banded government).
+
+    With `stored` (the incremental refresh), what depends on governments not recomputed — peer
+    group totals, peer curves, the national reporting rate, the bands — reads their stored rows.
+    """
+    peer = {area.pk: peer_group_of(level=area.level, name=area.name) for area in everyone}
+    # Dropped at commit; a second refresh inside one outer transaction (tests, a caller's atomic) starts clean.
+    cursor.execute("DROP TABLE IF EXISTS sc_gov, sc_base")
+    cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
+    if targets:
+        cursor.execute(
+            "INSERT INTO sc_gov VALUES " + ",".join(["(%s, %s)"] * len(targets)),
+            [value for area in targets for value in (area.pk, peer[area.pk])],
+        )
+    public_sql, public_params = (
+        Report.objects.public().counted().order_by()
+        .values("id", "local_government_id", "submunicipal_unit_id", "status", "outcome", "created_at",
+                "acknowledged_at", "closed_at", "due_at", "duplicate_of_id")
+        .query.sql_with_params()
+    )
+    # The queryset's own placeholders are positional: inline them through mogrify.
+    public_sql = cursor.mogrify(public_sql, public_params)
+    public_sql = (public_sql.decode() if isinstance(public_sql, bytes) else public_sql).replace("%", "%%")
+    cursor.execute(BASE_SQL.format(public=public_sql), {"now": now, "tz": settings.TIME_ZONE})
+    cursor.execute("ANALYZE sc_base")
+    counts = _counts(cursor)
+    close_gov = _km(cursor, "sc_km_close", "gov_id", "close_days", "closed", curve=True)
+    response_gov = _km(cursor, "sc_km_response", "gov_id", "response_days", "responded")
+    close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
+    quarters = last_quarters(now)
+    trends = _trends(cursor, quarters)
+    cursor.execute(DELAY_SQL.format(public=public_sql), {"now": now})
+    delay = {gov: {"repeats": d, "exposure_days": float(t), "incidents": n} for gov, d, t, n in cursor.fetchall()}
+    others: dict[int, tuple] = {}
+    if stored is None:
+        close_peer = _km(cursor, "sc_km_peer", "peer_group", "close_days", "closed", curve=True)
+    else:
+        recomputed = {area.pk for area in targets}
+        kept = {area_id: row for area_id, row in stored.items() if area_id not in recomputed and area_id in peer}
+        close_peer = {peer[area_id]: {"curve": row["peer_curve"] or []} for area_id, row in kept.items()}
+        counts = {**{area_id: row["counts"] for area_id, row in kept.items() if row["counts"]}, **counts}
+        delay = {**{area_id: row["delay"] for area_id, row in kept.items() if row["delay"]}, **delay}
+        others = {area_id: row["headline"] for area_id, row in kept.items()}
+    rows, band_of = _rows(targets, peer, counts, close_gov, close_peer, response_gov, close_dong, _population(), delay,
+                          now, others)
+    for row in rows:
+        row.detail["trends"] = trends.get(row.area_id) or _empty_trend(quarters)
+    return rows, band_of
 
 
 def _counts(cursor) -> dict[int, dict[str, int]]:
@@ -344,7 +412,10 @@ def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict
     return spread, ratio, breakdown
 
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, delay, now) -> list[Scorecard]:
+def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, delay, now,
+          others: dict[int, tuple] | None = None) -> tuple[list[Scorecard], dict[int, int]]:
+    """Scorecards of `governments`; `counts`, `delay` and `others` (headline value and closed count of
+    governments not recomputed) cover the peer groups, for the funnels, bands and national rate."""
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -386,7 +457,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
             "funnel": {},
         }
     _funnels(governments, peer, counts, details)
-    band_of = _bands(governments, peer, indicators, counts)
+    band_of = _bands(governments, peer, indicators, counts, others or {})
     return [
         Scorecard(
             area=area, peer_group=peer[area.pk], reports_received=counts.get(area.pk, empty)["received"],
@@ -395,7 +466,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
             band=band_of.get(area.pk), band_reason="" if area.pk in band_of else "too_few", computed_at=now,
         )
         for area in governments
-    ]
+    ], band_of
 
 
 # Each proportion's successes and trials among the counts.
@@ -410,11 +481,11 @@ def _funnels(governments, peer, counts, details) -> None:
     """Each proportion against its peer group's overall proportion, with 95 % and 99.8 % limits."""
     for key, (success_field, n_field) in FUNNEL_COUNTS.items():
         totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for area in governments:
-            c = counts.get(area.pk)
+        for gov_id, group in peer.items():  # the whole peer group, recomputed or not
+            c = counts.get(gov_id)
             if c:
-                totals[peer[area.pk]][0] += c[success_field]
-                totals[peer[area.pk]][1] += c[n_field]
+                totals[group][0] += c[success_field]
+                totals[group][1] += c[n_field]
         for area in governments:
             c = counts.get(area.pk)
             successes, n = totals[peer[area.pk]]
@@ -428,14 +499,15 @@ def _funnels(governments, peer, counts, details) -> None:
             }
 
 
-def _bands(governments, peer, indicators, counts) -> dict[int, int]:
+def _bands(governments, peer, indicators, counts, others: dict[int, tuple]) -> dict[int, int]:
     minimum = settings.SCORECARD_MIN_REPORTS
-    groups: dict[str, dict[int, float]] = defaultdict(dict)
+    headlines = {gov_id: headline for gov_id, headline in others.items()}
     for area in governments:
-        value = indicators[area.pk][HEADLINE]
-        closed = counts.get(area.pk, {}).get("closed_timed", 0)
-        if value["value"] is not None and closed >= minimum:
-            groups[peer[area.pk]][area.pk] = value["value"]
+        headlines[area.pk] = (indicators[area.pk][HEADLINE]["value"], counts.get(area.pk, {}).get("closed_timed", 0))
+    groups: dict[str, dict[int, float]] = defaultdict(dict)
+    for gov_id, (value, closed) in headlines.items():
+        if value is not None and closed >= minimum:
+            groups[peer[gov_id]][gov_id] = value
     result = {}
     for members in groups.values():
         result.update(stats.bands(members))

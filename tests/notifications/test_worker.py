@@ -38,6 +38,15 @@ def test_each_daily_job_runs_once_a_day(deliver_mail):
     assert ScheduledRun.objects.get(job="send_staff_digests").last_run_at == morning
 
 
+def test_periodic_jobs_run_every_so_many_seconds(settings):
+    settings.WORKER_PERIODIC = [{"name": "refresh_changed_scorecards", "call": "scorecards.services.scorecards_refresh_changed",
+                                 "every_seconds": 60}]
+    start = datetime(2026, 11, 29, 9, 0, tzinfo=SEOUL)
+    assert scheduled_jobs_run_due(now=start, jobs=settings.WORKER_PERIODIC) == ["refresh_changed_scorecards"]
+    assert scheduled_jobs_run_due(now=start.replace(second=30), jobs=settings.WORKER_PERIODIC) == []
+    assert scheduled_jobs_run_due(now=start.replace(minute=1, second=1), jobs=settings.WORKER_PERIODIC) == ["refresh_changed_scorecards"]
+
+
 def test_run_worker_once_delivers_and_beats(deliver_mail):
     make_report(reporter_email="resident@example.kr", reporter=None)
     call_command("run_worker", "--once", "--no-schedule", stdout=open("/dev/null", "w"))
