@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from geodata.models import Area
 from geodata.selectors import area_geojson_sql
-from scorecards.indicators import OBJECT_KEYS
+from scorecards.indicators import HEADLINE, OBJECT_KEYS
 from scorecards.models import Scorecard
 
 # Boundaries weigh megabytes; the rows need names and codes only.
@@ -134,3 +134,36 @@ def scorecard_map(*, layer: str, url_of) -> str:
             f'"properties":{json.dumps(properties, ensure_ascii=False)}}}'
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+BELOW = ("below_95", "below_998")
+ABOVE = ("above_95", "above_998")
+
+
+def models_adopted(*, area_ids: list[int]) -> dict[int, list[dict]]:
+    """The standard models each government adopted or originated: {area_id: [{"name", "url"}]}.
+
+    The one hook for models: they do not exist on the platform yet, so there is no adoption data
+    and every list is empty. When the models feature lands, this function reads it.
+    """
+    return {area_id: [] for area_id in area_ids}
+
+
+def open_obligations(*, area_id: int) -> list[dict]:
+    """A government's open obligations: [{"title", "due", "url"}]. The one hook for obligations:
+    they do not exist on the platform yet, so the list is empty."""
+    return []
+
+
+def scorecard_faster_peers(*, scorecard: Scorecard) -> list[dict] | None:
+    """For a government below its peer group's lower funnel limit on the headline indicator, the
+    peers above the upper limit and the models they adopted; None when it is not below."""
+    position = scorecard.detail.get("funnel", {}).get(HEADLINE, {}).get("position")
+    if position not in BELOW:
+        return None
+    peers = list(
+        scorecard_list(peer_group=scorecard.peer_group)
+        .filter(**{f"detail__funnel__{HEADLINE}__position__in": list(ABOVE)})
+    )
+    adopted = models_adopted(area_ids=[peer.area_id for peer in peers])
+    return [{"scorecard": peer, "models": adopted[peer.area_id]} for peer in peers]

@@ -26,7 +26,16 @@ from scorecards.indicators import (
     csv_headers,
 )
 from scorecards.models import PeerGroup
-from scorecards.selectors import MAP_LAYERS, scorecard_get, scorecard_list, scorecard_map, scorecard_row
+from scorecards.selectors import (
+    MAP_LAYERS,
+    models_adopted,
+    open_obligations,
+    scorecard_faster_peers,
+    scorecard_get,
+    scorecard_list,
+    scorecard_map,
+    scorecard_row,
+)
 
 SORTS = ["code", "name", "reports_received", "median_days_to_close", HEADLINE, "band"]
 # Shown in the national table, in this order.
@@ -180,6 +189,9 @@ def detail(request, code: str):
         "row": row, "name": name, "province_name": _name(row["province"]), "indicators": indicators,
         "peer_group_label": PEER_GROUPS[row["peer_group"]], "km_chart": chart, "card": card,
         "trend_charts": _trend_charts(row["trends"]),
+        "faster_peers": scorecard_faster_peers(scorecard=card),
+        "own_models": models_adopted(area_ids=[card.area_id])[card.area_id],
+        "obligations": open_obligations(area_id=card.area_id),
         "headline_position": row["funnel"].get(HEADLINE),
         "headline_position_label": FUNNEL_POSITIONS.get(row["funnel"].get(HEADLINE, {}).get("position", ""), ""),
     })

@@ -142,3 +142,22 @@ def test_methods_page_writes_out_the_reporting_delay_assumptions(client):
     assert "포아송" in section and "등급에는 절대 쓰지 않습니다" in section
     english = client.get("/scorecards/methods/", headers={"Accept-Language": "en"}).content.decode()
     assert "Liu, Bhandaram &amp; Garg" in english and "never part of the bands" in english
+
+
+def test_a_government_below_its_peers_links_to_what_faster_peers_adopted(client, settings):
+    category = CategoryFactory(sla_days=7)
+    # 종로구 0 of 10 within the target, 해운대구 10 of 10: p0 = 0.5, n = 10, limits 0.5 ± 3.09·0.158:
+    # 종로구 below the 99.8 % limit, 해운대구 above it.
+    for at, days in [(JONGNO, 9)] * 10 + [(HAEUNDAE, 1)] * 10:
+        report = make_report(category=category, at=at, created_at=NOW - timedelta(days=20))
+        report_change_status(report=report, to_status="closed", outcome="resolved")
+        Report.objects.filter(pk=report.pk).update(closed_at=report.created_at + timedelta(days=days))
+    scorecards_refresh(now=NOW)
+    page = client.get("/scorecards/11010/", headers={"Accept-Language": "en"}).content.decode()
+    section = page.split('id="faster-peers"')[1].split("<h2")[0]
+    assert 'href="/scorecards/21090/"' in section and "no adopted model recorded" in section
+    assert "Standard models do not exist on the platform yet" in section
+    assert "obligations do not exist on the platform yet" in page.split('id="obligations"')[1]
+    # Above or within the limits: no such section, the models and obligations sections still say why.
+    faster = client.get("/scorecards/21090/").content.decode()
+    assert 'id="faster-peers"' not in faster and 'id="models"' in faster and "아직 없습니다" in faster
