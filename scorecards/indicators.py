@@ -49,6 +49,15 @@ def _i(key, kind, label, clock, filters, caveats, **extra) -> Indicator:
     return Indicator(key, kind, label, clock, filters, caveats, **extra)
 
 
+def _outcome(key: str, label: Promise) -> Indicator:
+    """One share of the outcome mix: every outcome has the same clock, filters and caveats."""
+    return _i(
+        key, "proportion", label,
+        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
+        _("Outcomes are chosen by the government's staff."),
+    )
+
+
 INDICATORS: tuple[Indicator, ...] = (
     _i(
         "reports_received", "count", _("Reports received"),
@@ -90,37 +99,14 @@ INDICATORS: tuple[Indicator, ...] = (
         _("The headline indicator: bands within the peer group are on it. A reopened report gets a new due date."),
         higher_is_better=True,
     ),
-    _i(
-        "share_resolved", "proportion", _("Outcome: resolved"),
-        _("The outcome given when the report was last closed."),
-        _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_partially_accepted", "proportion", _("Outcome: partially accepted"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_not_accepted", "proportion", _("Outcome: not accepted"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_duplicate", "proportion", _("Outcome: duplicate"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_referred", "proportion", _("Outcome: referred"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_already_done", "proportion", _("Outcome: already done"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
+    *(_outcome(key, label) for key, label in (
+        ("share_resolved", _("Outcome: resolved")),
+        ("share_partially_accepted", _("Outcome: partially accepted")),
+        ("share_not_accepted", _("Outcome: not accepted")),
+        ("share_duplicate", _("Outcome: duplicate")),
+        ("share_referred", _("Outcome: referred")),
+        ("share_already_done", _("Outcome: already done")),
+    )),
     _i(
         "reopen_rate", "proportion", _("Reopen rate"),
         _("Reports reopened at least once (by the reporter or staff) after a closing."),
