@@ -7,36 +7,45 @@ from django.db import migrations, models
 # Statement-level triggers with transition tables: one INSERT per statement, whatever its rows.
 # A report marks its government (before and after a re-routing) and, for a duplicate, the
 # government of the report it duplicates (the reporting delay is counted there); a support marks
-# the government of its report's incident.
-MARK_SQL = """
+# the government of its report's incident. Each event's branch names only the transition tables
+# that event has (INSERT: new_rows; UPDATE: both; DELETE: old_rows).
+
+
+def _mark_reports(*tables: str) -> str:
+    sources = "\n            UNION ALL\n            ".join(
+        f"SELECT local_government_id AS g FROM {table}\n            UNION ALL\n            "
+        f"SELECT o.local_government_id FROM {table} n JOIN reports_report o ON o.id = n.duplicate_of_id"
+        for table in tables
+    )
+    return f"""INSERT INTO scorecards_changedgovernment (area_id)
+        SELECT DISTINCT g FROM (
+            {sources}
+        ) marks WHERE g IS NOT NULL;"""
+
+
+def _mark_supports(table: str) -> str:
+    return f"""INSERT INTO scorecards_changedgovernment (area_id)
+        SELECT DISTINCT COALESCE(o.local_government_id, r.local_government_id)
+        FROM (SELECT DISTINCT report_id FROM {table}) s JOIN reports_report r ON r.id = s.report_id
+        LEFT JOIN reports_report o ON o.id = r.duplicate_of_id;"""
+
+
+TRANSITION_TABLES = {
+    "INSERT": "NEW TABLE AS new_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+}
+TRIGGERS = [("reports_report", "scorecards_mark_reports"), ("reports_support", "scorecards_mark_supports")]
+
+MARK_SQL = f"""
 CREATE FUNCTION scorecards_mark_reports() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- Each branch names only the transition tables its event has.
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO scorecards_changedgovernment (area_id)
-        SELECT DISTINCT g FROM (
-            SELECT local_government_id AS g FROM new_rows
-            UNION ALL
-            SELECT o.local_government_id FROM new_rows n JOIN reports_report o ON o.id = n.duplicate_of_id
-        ) marks WHERE g IS NOT NULL;
+        {_mark_reports("new_rows")}
     ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO scorecards_changedgovernment (area_id)
-        SELECT DISTINCT g FROM (
-            SELECT local_government_id AS g FROM new_rows
-            UNION ALL
-            SELECT local_government_id FROM old_rows
-            UNION ALL
-            SELECT o.local_government_id FROM new_rows n JOIN reports_report o ON o.id = n.duplicate_of_id
-            UNION ALL
-            SELECT o.local_government_id FROM old_rows n JOIN reports_report o ON o.id = n.duplicate_of_id
-        ) marks WHERE g IS NOT NULL;
+        {_mark_reports("new_rows", "old_rows")}
     ELSE
-        INSERT INTO scorecards_changedgovernment (area_id)
-        SELECT DISTINCT g FROM (
-            SELECT local_government_id AS g FROM old_rows
-            UNION ALL
-            SELECT o.local_government_id FROM old_rows n JOIN reports_report o ON o.id = n.duplicate_of_id
-        ) marks WHERE g IS NOT NULL;
+        {_mark_reports("old_rows")}
     END IF;
     RETURN NULL;
 END $$;
@@ -44,43 +53,21 @@ END $$;
 CREATE FUNCTION scorecards_mark_supports() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        INSERT INTO scorecards_changedgovernment (area_id)
-        SELECT DISTINCT COALESCE(o.local_government_id, r.local_government_id)
-        FROM (SELECT DISTINCT report_id FROM old_rows) s JOIN reports_report r ON r.id = s.report_id
-        LEFT JOIN reports_report o ON o.id = r.duplicate_of_id;
+        {_mark_supports("old_rows")}
     ELSE
-        INSERT INTO scorecards_changedgovernment (area_id)
-        SELECT DISTINCT COALESCE(o.local_government_id, r.local_government_id)
-        FROM (SELECT DISTINCT report_id FROM new_rows) s JOIN reports_report r ON r.id = s.report_id
-        LEFT JOIN reports_report o ON o.id = r.duplicate_of_id;
+        {_mark_supports("new_rows")}
     END IF;
     RETURN NULL;
 END $$;
+""" + "".join(
+    f"CREATE TRIGGER scorecards_mark_{event.lower()} AFTER {event} ON {table}\n"
+    f"    REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}();\n"
+    for table, function in TRIGGERS for event, tables in TRANSITION_TABLES.items()
+)
 
-CREATE TRIGGER scorecards_mark_insert AFTER INSERT ON reports_report
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scorecards_mark_reports();
-CREATE TRIGGER scorecards_mark_update AFTER UPDATE ON reports_report
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scorecards_mark_reports();
-CREATE TRIGGER scorecards_mark_delete AFTER DELETE ON reports_report
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION scorecards_mark_reports();
-CREATE TRIGGER scorecards_mark_insert AFTER INSERT ON reports_support
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scorecards_mark_supports();
-CREATE TRIGGER scorecards_mark_update AFTER UPDATE ON reports_support
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION scorecards_mark_supports();
-CREATE TRIGGER scorecards_mark_delete AFTER DELETE ON reports_support
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION scorecards_mark_supports();
-"""
-
-UNMARK_SQL = """
-DROP TRIGGER scorecards_mark_insert ON reports_report;
-DROP TRIGGER scorecards_mark_update ON reports_report;
-DROP TRIGGER scorecards_mark_delete ON reports_report;
-DROP TRIGGER scorecards_mark_insert ON reports_support;
-DROP TRIGGER scorecards_mark_update ON reports_support;
-DROP TRIGGER scorecards_mark_delete ON reports_support;
-DROP FUNCTION scorecards_mark_reports();
-DROP FUNCTION scorecards_mark_supports();
-"""
+UNMARK_SQL = "".join(
+    f"DROP TRIGGER scorecards_mark_{event.lower()} ON {table};\n" for table, _function in TRIGGERS for event in TRANSITION_TABLES
+) + "".join(f"DROP FUNCTION {function}();\n" for _table, function in TRIGGERS)
 
 
 class Migration(migrations.Migration):
