@@ -44,7 +44,7 @@ JOIN sc_gov g ON g.gov_id = r.local_government_id
 LEFT JOIN (
     SELECT report_id, min(created_at) FILTER (WHERE kind = 'status') AS first_status_at,
            bool_or(kind = 'reopened' AND created_at <= %(now)s) AS reopened
-    FROM reports_reportevent GROUP BY report_id
+    FROM reports_reportevent {events_scope} GROUP BY report_id
 ) e ON e.report_id = r.id
 -- What happened after `now` has not happened yet (a recompute "as of" a past moment).
 CROSS JOIN LATERAL (SELECT r.status = 'closed' AND r.closed_at <= %(now)s AS closed) c
@@ -169,6 +169,8 @@ def scorecards_refresh_changed(*, now: datetime | None = None) -> int:
     on for them at the nightly full recompute) and only their bands follow the changed values.
     """
     now = now or timezone.now()
+    if not Scorecard.objects.exists():  # never computed yet (a fresh install): nothing to be incremental on
+        return scorecards_refresh(now=now)
     with transaction.atomic(), connection.cursor() as cursor:
         _take_turns(cursor)
         # A mark committed after this statement stays for the next run; a rollback puts these back.
@@ -196,6 +198,13 @@ def scorecards_refresh_changed(*, now: datetime | None = None) -> int:
     return len(rows)
 
 
+def _inline(cursor, queryset) -> str:
+    """A queryset's SQL with its values inlined (its placeholders are positional, ours named)."""
+    sql, params = queryset.query.sql_with_params()
+    sql = cursor.mogrify(sql, params)
+    return (sql.decode() if isinstance(sql, bytes) else sql).replace("%", "%%")
+
+
 def _current_governments() -> list[Area]:
     # Boundaries are megabytes: never load them here.
     return list(Area.objects.current().local_governments().defer("geom").order_by("code"))
@@ -221,16 +230,21 @@ def _compute(cursor, targets: list[Area], everyone: list[Area], now: datetime, s
             "INSERT INTO sc_gov VALUES " + ",".join(["(%s, %s)"] * len(targets)),
             [value for area in targets for value in (area.pk, peer[area.pk])],
         )
-    public_sql, public_params = (
-        Report.objects.public().counted().order_by()
-        .values("id", "local_government_id", "submunicipal_unit_id", "status", "outcome", "created_at",
-                "acknowledged_at", "closed_at", "due_at", "duplicate_of_id")
-        .query.sql_with_params()
+    public = Report.objects.public().counted().order_by().values(
+        "id", "local_government_id", "submunicipal_unit_id", "status", "outcome", "created_at",
+        "acknowledged_at", "closed_at", "due_at", "duplicate_of_id",
     )
-    # The queryset's own placeholders are positional: inline them through mogrify.
-    public_sql = cursor.mogrify(public_sql, public_params)
-    public_sql = (public_sql.decode() if isinstance(public_sql, bytes) else public_sql).replace("%", "%%")
-    cursor.execute(BASE_SQL.format(public=public_sql), {"now": now, "tz": settings.TIME_ZONE})
+    public_sql = _inline(cursor, public)
+    params = {"now": now, "tz": settings.TIME_ZONE}
+    if stored is None:
+        cursor.execute(BASE_SQL.format(public=public_sql, events_scope=""), params)
+    else:
+        # A few governments: read only their reports and their reports' events (indexed), not all.
+        scope = [area.pk for area in targets]
+        cursor.execute(BASE_SQL.format(
+            public=_inline(cursor, public.filter(local_government_id__in=scope)),
+            events_scope="WHERE report_id IN (SELECT id FROM reports_report WHERE local_government_id = ANY(%(scope)s))",
+        ), {**params, "scope": scope})
     cursor.execute("ANALYZE sc_base")
     counts = _counts(cursor)
     close_gov = _km(cursor, "sc_km_close", "gov_id", "close_days", "closed", curve=True)

@@ -112,3 +112,10 @@ def test_bands_of_peers_follow_a_changed_row(settings):
     rows = _rows()
     assert (rows["11010"][2], rows["21090"][2]) == (3, 3)
     assert rows["11010"][0] == NOW  # its figures were not recomputed, only its band follows
+
+
+def test_the_first_incremental_refresh_of_a_fresh_install_computes_everything():
+    make_report(at=JONGNO, category=CategoryFactory(), created_at=NOW - timedelta(days=1))
+    assert not Scorecard.objects.exists()
+    assert scorecards_refresh_changed(now=NOW) == 243
+    assert not ChangedGovernment.objects.exists()
