@@ -77,8 +77,17 @@ class SubmunicipalUnitSerializer(serializers.Serializer):
     counted = serializers.BooleanField()
 
 
+class TrendPointSerializer(serializers.Serializer):
+    quarter = serializers.CharField(help_text=_("the quarter of filing, e.g. 2026-Q2"))
+    start = serializers.DateField(help_text=_("its first day"))
+    reports_received = serializers.IntegerField()
+    median_days_to_close = IndicatorSerializer()
+    share_closed_within_sla = IndicatorSerializer()
+
+
 class ScorecardDetailSerializer(ScorecardSerializer):
     km_close = CurvePointSerializer(many=True)
     km_close_peer = CurvePointSerializer(many=True)
     funnel = serializers.DictField(child=FunnelSerializer())
     submunicipal_units = SubmunicipalUnitSerializer(many=True)
+    trends = TrendPointSerializer(many=True, help_text=_("the last 8 quarters, oldest first"))

@@ -251,6 +251,17 @@ WORKER_DB_RETRY_SECONDS = 2
 # The worker and its scheduler are procrastinate's (jobs in this database; the daily jobs are
 # periodic tasks in notifications/tasks.py). Its app comes before the apps that define tasks.
 INSTALLED_APPS.insert(INSTALLED_APPS.index("notifications"), "procrastinate.contrib.django")
+# Daily jobs of the worker, at local (Asia/Seoul) time; no cron needed.
+WORKER_SCHEDULE = [
+    {"name": "send_staff_digests", "call": "notifications.emails.send_staff_digests", "at": "08:00"},
+    {"name": "purge_personal_data", "call": "privacy.services.personal_data_purge", "at": "03:00"},
+    {"name": "repair_report_cells", "call": "layers.maintenance.reportcells_repair", "at": "04:00"},
+    {"name": "refresh_scorecards", "call": "scorecards.services.scorecards_refresh", "at": "05:00"},
+]
+# Jobs the worker runs every so many seconds (same locking as the daily ones).
+WORKER_PERIODIC = [
+    {"name": "refresh_changed_scorecards", "call": "scorecards.services.scorecards_refresh_changed",
+     "every_seconds": env_int("SCORECARD_REFRESH_CHANGED_SECONDS", 60)},
 # A persistent connection killed by a database restart is noticed before use, not by a request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Write services retry a deadlock or serialization failure this many times in all (core.db).
@@ -358,5 +369,7 @@ ACCOUNT_CONFIRMATION_DAYS = env_int("ACCOUNT_CONFIRMATION_DAYS", 7)
 # within-government equity with this many.
 SCORECARD_MIN_REPORTS = env_int("SCORECARD_MIN_REPORTS", 30)
 SCORECARD_MIN_EQUITY_REPORTS = env_int("SCORECARD_MIN_EQUITY_REPORTS", 20)
+# The experimental relative reporting delay needs this many incidents reported again (first gaps observed).
+SCORECARD_MIN_DELAY_REPEATS = env_int("SCORECARD_MIN_DELAY_REPEATS", 10)
 # A scorecard's level and peer group share one set of values: one enum in the OpenAPI schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScorecardPeerGroupEnum"] = "scorecards.models.PeerGroup"

@@ -18,11 +18,13 @@ def _y(share: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - share)
 
 
-def _axes(x_top: float, x_label: str, y_label: str, x_ticks: list[float]) -> list[str]:
+def _axes(x_top: float, x_label: str, y_label: str, x_ticks: list[float], y_top: float = 1,
+          y_format=lambda value: f"{value:.0%}") -> list[str]:
+    """Axes with the y axis from 0 to y_top (a share by default) and its ticks at quarters of y_top."""
     parts = [f'<line x1="{LEFT}" y1="{_y(0)}" x2="{WIDTH - RIGHT}" y2="{_y(0)}" stroke="#555"/>',
              f'<line x1="{LEFT}" y1="{_y(0)}" x2="{LEFT}" y2="{_y(1)}" stroke="#555"/>']
     for share in (0, 0.25, 0.5, 0.75, 1):
-        parts.append(f'<text x="{LEFT - 6}" y="{_y(share) + 4:.1f}" text-anchor="end" font-size="11">{share:.0%}</text>')
+        parts.append(f'<text x="{LEFT - 6}" y="{_y(share) + 4:.1f}" text-anchor="end" font-size="11">{escape(y_format(share * y_top))}</text>')
         parts.append(f'<line x1="{LEFT}" y1="{_y(share):.1f}" x2="{WIDTH - RIGHT}" y2="{_y(share):.1f}" stroke="#ddd"/>')
     for tick in x_ticks:
         parts.append(f'<text x="{_x(tick, x_top):.1f}" y="{_y(0) + 14:.1f}" text-anchor="middle" font-size="11">{tick:g}</text>')
@@ -95,4 +97,47 @@ def funnel_chart(points: list[dict], p0: float | None, *, title: str, x_label: s
             "#c0392b" if point["position"].startswith("below") else "#1f5fa8" if point["position"].startswith("above") else "#777",
             point["name"], f'{point["value"]:.0%}', point["n"],
         ))
+    return _svg(parts, title)
+
+
+def trend_chart(labels: list[str], values: list[dict | int], *, title: str, y_label: str, kind: str) -> SafeString:
+    """One indicator over the quarters: bars for a count; otherwise points with their 95 % interval,
+    joined by a line, and a gap where the value is missing."""
+    count = len(labels)
+    objects = [value if isinstance(value, dict) else {"value": value} for value in values]
+    highs = [value.get("high") or value.get("value") or 0 for value in objects]
+    if kind == "proportion":
+        top, y_format = 1.0, lambda value: f"{value:.0%}"
+    else:
+        top = max(highs + [1]) * 1.1
+        y_format = lambda value: f"{value:,.0f}" if top >= 8 else f"{value:.1f}"  # noqa: E731
+    # Quarters sit at the middle of equal slots; the x ticks are drawn as labels below.
+    parts = _axes(count, "", y_label, [], y_top=top, y_format=y_format)
+    slot = (WIDTH - LEFT - RIGHT) / max(count, 1)
+    centres = [LEFT + slot * (i + 0.5) for i in range(count)]
+    for centre, label in zip(centres, labels, strict=True):
+        parts.append(f'<text x="{centre:.1f}" y="{_y(0) + 14:.1f}" text-anchor="middle" font-size="11">{escape(label)}</text>')
+    line: list[str] = []
+    for centre, label, value in zip(centres, labels, objects, strict=True):
+        v = value.get("value")
+        if v is None:
+            if len(line) > 1:
+                parts.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="#1f5fa8" stroke-width="2"/>')
+            line = []
+            continue
+        tip = f"{label}: {y_format(v) if kind != 'proportion' else f'{v:.1%}'}"
+        if kind == "count":
+            parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="#7aa6d6"><title>{}</title></rect>',
+                                     f"{centre - slot * 0.3:.1f}", f"{_y(v / top):.1f}", f"{slot * 0.6:.1f}",
+                                     f"{_y(0) - _y(v / top):.1f}", tip))
+            continue
+        low, high = value.get("low"), value.get("high")
+        # An unbounded end of the interval is drawn to the edge of the chart.
+        y_low, y_high = _y((low or 0) / top), _y(min(high / top, 1) if high is not None else 1)
+        parts.append(f'<line x1="{centre:.1f}" y1="{y_low:.1f}" x2="{centre:.1f}" y2="{y_high:.1f}" stroke="#7aa6d6" stroke-width="2"/>')
+        parts.append(format_html('<circle cx="{}" cy="{}" r="4" fill="#1f5fa8"><title>{}</title></circle>',
+                                 f"{centre:.1f}", f"{_y(v / top):.1f}", tip))
+        line.append(f"{centre:.1f},{_y(v / top):.1f}")
+    if len(line) > 1:
+        parts.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="#1f5fa8" stroke-width="2"/>')
     return _svg(parts, title)

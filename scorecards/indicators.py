@@ -22,6 +22,7 @@ REASONS = {
     "no_reports": _("No report counts towards this indicator yet."),
     "not_reached": _("Fewer than half (or than the share asked) of the reports have been closed, so the time is not known yet."),
     "too_few_units": _("Fewer than two 읍면동 have enough closed reports."),
+    "too_few_repeats": _("Too few incidents have been reported again (SCORECARD_MIN_DELAY_REPEATS) to estimate the reporting delay."),
 }
 
 COMMON_FILTER = _(
@@ -46,6 +47,15 @@ class Indicator:
 
 def _i(key, kind, label, clock, filters, caveats, **extra) -> Indicator:
     return Indicator(key, kind, label, clock, filters, caveats, **extra)
+
+
+def _outcome(key: str, label: Promise) -> Indicator:
+    """One share of the outcome mix: every outcome has the same clock, filters and caveats."""
+    return _i(
+        key, "proportion", label,
+        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
+        _("Outcomes are chosen by the government's staff."),
+    )
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -89,37 +99,14 @@ INDICATORS: tuple[Indicator, ...] = (
         _("The headline indicator: bands within the peer group are on it. A reopened report gets a new due date."),
         higher_is_better=True,
     ),
-    _i(
-        "share_resolved", "proportion", _("Outcome: resolved"),
-        _("The outcome given when the report was last closed."),
-        _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_partially_accepted", "proportion", _("Outcome: partially accepted"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_not_accepted", "proportion", _("Outcome: not accepted"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_duplicate", "proportion", _("Outcome: duplicate"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_referred", "proportion", _("Outcome: referred"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
-    _i(
-        "share_already_done", "proportion", _("Outcome: already done"),
-        _("The outcome given when the report was last closed."), _("Closed reports, duplicates included."),
-        _("Outcomes are chosen by the government's staff."),
-    ),
+    *(_outcome(key, label) for key, label in (
+        ("share_resolved", _("Outcome: resolved")),
+        ("share_partially_accepted", _("Outcome: partially accepted")),
+        ("share_not_accepted", _("Outcome: not accepted")),
+        ("share_duplicate", _("Outcome: duplicate")),
+        ("share_referred", _("Outcome: referred")),
+        ("share_already_done", _("Outcome: already done")),
+    )),
     _i(
         "reopen_rate", "proportion", _("Reopen rate"),
         _("Reports reopened at least once (by the reporter or staff) after a closing."),
@@ -172,10 +159,10 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     _i(
         "relative_reporting_delay", "ratio", _("Relative reporting delay (experimental)"),
-        _("From an incident's first report to its repeated reports (supports and duplicates)."),
-        _("Reports with supports or duplicates."),
-        _("Experimental, after Liu, Bhandaram & Garg (2024); never part of the bands. Not computed yet."),
-        available=False, experimental=True,
+        _("From an incident's first report to the next report of the same incident (a \"me too\" support or a report marked its duplicate), until the incident is closed."),
+        _("Incidents: public, non-sample reports that are not duplicates. Repeats: confirmed supports and public, non-sample reports marked duplicates of them. At least SCORECARD_MIN_DELAY_REPEATS incidents reported again."),
+        _("Experimental, after Liu, Bhandaram & Garg (2024); never part of the bands. The national rate of repeated reports over the government's: above 1, incidents there are reported again more slowly than nationally, a sign that residents under-report. See the assumptions below."),
+        experimental=True, higher_is_better=False,
     ),
 )
 

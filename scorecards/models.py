@@ -1,6 +1,7 @@
 """Precomputed scorecards of the local governments, and the resident population they are read against."""
 
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,3 +51,22 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} {self.month:%Y-%m}: {self.population}"
+
+
+class ChangedGovernment(models.Model):
+    """A government whose reports changed since the last refresh: the incremental refresh's work list.
+
+    Written by statement-level triggers on reports and supports (migration 0002), append-only and
+    without a unique key, so writers never wait on each other or on a refresh: the refresh deletes
+    the marks it can see and recomputes those governments; a mark committed later waits for the next.
+    """
+
+    area_id = models.BigIntegerField()
+    marked_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = _("government with changed reports")
+        verbose_name_plural = _("governments with changed reports")
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.marked_at}"

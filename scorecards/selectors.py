@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 
-from scorecards.indicators import OBJECT_KEYS
+from geodata.models import Area
+from geodata.selectors import area_geojson_sql
+from scorecards.indicators import HEADLINE, OBJECT_KEYS
 from scorecards.models import Scorecard
 
 # Boundaries weigh megabytes; the rows need names and codes only.
@@ -65,4 +72,98 @@ def scorecard_row(scorecard: Scorecard, *, detail: bool = False) -> dict:
         row["km_close_peer"] = scorecard.detail.get("km_close_peer", [])
         row["funnel"] = scorecard.detail.get("funnel", {})
         row["submunicipal_units"] = scorecard.detail.get("submunicipal_units", [])
+        row["trends"] = scorecard.detail.get("trends", [])
     return row
+
+
+# The choropleth's layers: the 17 province-level governments cover the 226 others, so they are
+# drawn apart. About 500 m of simplification: enough at a national zoom, ~0.4 MB for the 226.
+MAP_LAYERS = ("municipal", "province")
+MAP_SIMPLIFY_DEGREES = 0.005
+MAP_CACHE_SECONDS = 24 * 3600
+
+
+def _map_geometries(layer: str) -> dict[str, str]:
+    """{code: GeoJSON geometry text} of the current governments of a layer, simplified by PostGIS.
+
+    Simplifying the boundaries takes seconds, so the result is cached, keyed by the current
+    boundaries (a new vintage or a re-import changes the key) rather than by time alone.
+    """
+    governments = Area.objects.current().local_governments()
+    governments = governments.filter(level="province") if layer == "province" else governments.exclude(level="province")
+    ids = list(governments.values_list("id", flat=True))
+    with connection.cursor() as cursor:
+        # Cheap: the rows' versions (xmin) and stored sizes, without reading the geometries.
+        cursor.execute(
+            "SELECT count(*), sum(id), sum(pg_column_size(geom)), max(xmin::text::bigint) FROM geodata_area WHERE id = ANY(%s)",
+            [ids],
+        )
+        fingerprint = hashlib.sha1(repr((layer, MAP_SIMPLIFY_DEGREES, cursor.fetchone())).encode()).hexdigest()
+        key = f"scorecards:map:{fingerprint}"
+        geometries = cache.get(key)
+        if geometries is None:
+            cursor.execute(
+                f"SELECT code, {area_geojson_sql('geom', MAP_SIMPLIFY_DEGREES)} FROM geodata_area WHERE id = ANY(%s)",
+                [ids],
+            )
+            geometries = dict(cursor.fetchall())
+            cache.set(key, geometries, MAP_CACHE_SECONDS)
+    return geometries
+
+
+def scorecard_map(*, layer: str, url_of) -> str:
+    """A GeoJSON FeatureCollection (text) of a layer's governments with every indicator's value.
+
+    Properties: code, names, peer group, band, the page's address (`url_of(code)`), reports
+    received and each catalogue indicator's value (null when it cannot be computed).
+    """
+    geometries = _map_geometries(layer)
+    features = []
+    for card in scorecard_list():
+        geometry = geometries.get(card.area.code)
+        if geometry is None:
+            continue
+        properties = {
+            "code": card.area.code, "name": card.area.name, "name_en": card.area.name_en,
+            "peer_group": card.peer_group, "band": card.band, "url": url_of(card.area.code),
+            "reports_received": card.reports_received,
+            **{key: card.indicators.get(key, {}).get("value") for key in OBJECT_KEYS},
+        }
+        features.append(
+            f'{{"type":"Feature","id":{json.dumps(card.area.code)},"geometry":{geometry},'
+            f'"properties":{json.dumps(properties, ensure_ascii=False)}}}'
+        )
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+BELOW = ("below_95", "below_998")
+ABOVE = ("above_95", "above_998")
+
+
+def models_adopted(*, area_ids: list[int]) -> dict[int, list[dict]]:
+    """The standard models each government adopted or originated: {area_id: [{"name", "url"}]}.
+
+    The one hook for models: they do not exist on the platform yet, so there is no adoption data
+    and every list is empty. When the models feature lands, this function reads it.
+    """
+    return {area_id: [] for area_id in area_ids}
+
+
+def open_obligations(*, area_id: int) -> list[dict]:
+    """A government's open obligations: [{"title", "due", "url"}]. The one hook for obligations:
+    they do not exist on the platform yet, so the list is empty."""
+    return []
+
+
+def scorecard_faster_peers(*, scorecard: Scorecard) -> list[dict] | None:
+    """For a government below its peer group's lower funnel limit on the headline indicator, the
+    peers above the upper limit and the models they adopted; None when it is not below."""
+    position = scorecard.detail.get("funnel", {}).get(HEADLINE, {}).get("position")
+    if position not in BELOW:
+        return None
+    peers = list(
+        scorecard_list(peer_group=scorecard.peer_group)
+        .filter(**{f"detail__funnel__{HEADLINE}__position__in": list(ABOVE)})
+    )
+    adopted = models_adopted(area_ids=[peer.area_id for peer in peers])
+    return [{"scorecard": peer, "models": adopted[peer.area_id]} for peer in peers]

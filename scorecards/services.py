@@ -6,9 +6,8 @@ Python only glues: it names the peer groups, turns the aggregated rows into indi
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,6 +21,7 @@ from scorecards.models import Population, Scorecard
 from scorecards.peers import peer_group_of
 
 CURVE_LAST_DAY = 365
+TREND_QUARTERS = 8
 EPS = 1e-9
 
 # One row per counted report with what every indicator needs. Reports closed as duplicates are
@@ -29,7 +29,9 @@ EPS = 1e-9
 BASE_SQL = """
 CREATE TEMP TABLE sc_base ON COMMIT DROP AS
 SELECT r.id, g.gov_id, g.peer_group, r.submunicipal_unit_id AS dong_id, r.status, r.outcome,
-       closed, NOT (closed AND r.outcome = 'duplicate') AS timed,
+       closed, NOT (closed AND r.outcome = 'duplicate') AS timed, r.created_at, r.duplicate_of_id,
+       CASE WHEN closed THEN r.closed_at END AS closed_at,
+       date_trunc('quarter', r.created_at AT TIME ZONE %(tz)s)::date AS quarter,
        GREATEST(0, extract(epoch FROM CASE WHEN closed THEN r.closed_at ELSE %(now)s END - r.created_at) / 86400.0)
            AS close_days,
        responded_at <= %(now)s AS responded,
@@ -42,7 +44,7 @@ JOIN sc_gov g ON g.gov_id = r.local_government_id
 LEFT JOIN (
     SELECT report_id, min(created_at) FILTER (WHERE kind = 'status') AS first_status_at,
            bool_or(kind = 'reopened' AND created_at <= %(now)s) AS reopened
-    FROM reports_reportevent GROUP BY report_id
+    FROM reports_reportevent {events_scope} GROUP BY report_id
 ) e ON e.report_id = r.id
 -- What happened after `now` has not happened yet (a recompute "as of" a past moment).
 CROSS JOIN LATERAL (SELECT r.status = 'closed' AND r.closed_at <= %(now)s AS closed) c
@@ -80,7 +82,7 @@ FROM (
         SELECT {units}, t, d, sum(c) OVER (PARTITION BY {units} ORDER BY t DESC) AS n
         FROM (
             SELECT {units}, {duration} AS t, count(*) FILTER (WHERE {event}) AS d, count(*) AS c
-            FROM sc_base WHERE timed GROUP BY {units}, {duration}
+            FROM sc_base WHERE timed {where} GROUP BY {units}, {duration}
         ) grouped
     ) at_risk
     WHERE d > 0
@@ -95,6 +97,43 @@ SELECT {units}, sum(d),
        min(t) FILTER (WHERE upper_s <= 0.1 + %(eps)s)
 FROM {table} GROUP BY {units}
 """
+# Per quarter of filing (the last TREND_QUARTERS): received, the SLA counts and the timed reports.
+TRENDS_SQL = """
+SELECT gov_id, quarter, count(*),
+       count(*) FILTER (WHERE timed AND sla_decided),
+       count(*) FILTER (WHERE timed AND sla_decided AND within_sla),
+       count(*) FILTER (WHERE timed)
+FROM sc_base WHERE quarter >= %(first)s GROUP BY gov_id, quarter
+"""
+# Repeated reports of one incident (after Liu, Bhandaram & Garg 2024). An incident is a counted
+# report that is not a duplicate; its repeats are the counted reports marked its duplicates and the
+# confirmed supports of it or of them. From the first of these reports to the next, the wait is
+# taken as exponential with the area's reporting rate, censored when the incident is closed (or now).
+# Per government: the first gaps observed, the total exposure and the incidents.
+DELAY_SQL = """
+WITH repeats AS (
+    -- From every counted report, not only sc_base's: a duplicate may be routed to another government.
+    SELECT d.duplicate_of_id AS incident_id, d.created_at AS at FROM ({public}) d
+    WHERE d.duplicate_of_id IS NOT NULL AND d.created_at <= %(now)s
+    UNION ALL
+    SELECT COALESCE(d.duplicate_of_id, d.id), s.created_at
+    FROM reports_support s JOIN ({public}) d ON d.id = s.report_id
+    WHERE s.confirmed_at IS NOT NULL AND s.created_at <= %(now)s AND d.created_at <= %(now)s
+), firsts AS (
+    SELECT incident_id, (array_agg(at ORDER BY at))[1:2] AS ats FROM repeats GROUP BY incident_id
+), gaps AS (
+    SELECT i.gov_id, COALESCE(i.closed_at, %(now)s) AS censor_at,
+           LEAST(i.created_at, f.ats[1]) AS first_at,
+           CASE WHEN f.ats IS NULL THEN NULL WHEN f.ats[1] >= i.created_at THEN f.ats[1]
+                ELSE LEAST(i.created_at, f.ats[2]) END AS next_at
+    FROM sc_base i LEFT JOIN firsts f ON f.incident_id = i.id
+    WHERE i.duplicate_of_id IS NULL
+)
+SELECT gov_id, count(*) FILTER (WHERE next_at <= censor_at),
+       COALESCE(sum(extract(epoch FROM LEAST(next_at, censor_at) - first_at)) FILTER (WHERE censor_at > first_at), 0) / 86400.0,
+       count(*)
+FROM gaps GROUP BY gov_id
+"""
 # The curve at the end of each day (the last step of the day), up to a year.
 KM_CURVE_SQL = """
 SELECT {units}, LEAST(ceil(t)::int, %(last)s) AS day, min(s),
@@ -106,13 +145,11 @@ FROM {table} GROUP BY {units}, day ORDER BY day
 def scorecards_refresh(*, now: datetime | None = None) -> int:
     """Recompute every current local government's scorecard; returns how many were written.
 
-    The worker can schedule this (nightly, or after bursts of status changes); `refresh_scorecards`
-    runs it now. Readers see the previous rows until the new ones are committed.
+    The worker runs it nightly; `refresh_scorecards` runs it now. Readers see the previous rows
+    until the new ones are committed.
     """
     now = now or timezone.now()
-    # Boundaries are megabytes: never load them here.
-    governments = list(Area.objects.current().local_governments().defer("geom").order_by("code"))
-    peer = {area.pk: peer_group_of(level=area.level, name=area.name) for area in governments}
+    governments = _current_governments()
     with transaction.atomic(), connection.cursor() as cursor:
         # Two refreshes at once (the worker and the command) would both rewrite the rows: take turns.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scorecards_refresh'))")
@@ -139,9 +176,124 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
         close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
         population = _population()
         rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now)
+        _take_turns(cursor)
+        # Every change committed so far is in this recompute: the marks of changes are done with.
+        cursor.execute("DELETE FROM scorecards_changedgovernment")
+        rows, _bands_of = _compute(cursor, governments, governments, now)
         Scorecard.objects.all().delete()
         Scorecard.objects.bulk_create(rows)
     return len(rows)
+
+
+def scorecards_refresh_changed(*, now: datetime | None = None) -> int:
+    """Recompute only the governments whose reports or supports changed since the last refresh
+    (marked by the triggers of migration 0002); returns how many rows were rewritten.
+
+    The changed governments' rows are computed whole, against their peer groups' totals and the
+    national reporting rate from the other rows as stored; the others keep their figures (time moves
+    on for them at the nightly full recompute) and only their bands follow the changed values.
+    """
+    now = now or timezone.now()
+    if not Scorecard.objects.exists():  # never computed yet (a fresh install): nothing to be incremental on
+        return scorecards_refresh(now=now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _take_turns(cursor)
+        # A mark committed after this statement stays for the next run; a rollback puts these back.
+        cursor.execute("DELETE FROM scorecards_changedgovernment RETURNING area_id")
+        changed = {area_id for (area_id,) in cursor.fetchall()}
+        everyone = _current_governments() if changed else []
+        targets = [area for area in everyone if area.pk in changed]
+        if not targets:
+            return 0
+        stored = {
+            area_id: {"band": band, "headline": (headline, closed), "counts": counts, "delay": delay, "peer_curve": curve}
+            for area_id, band, closed, headline, counts, delay, curve in Scorecard.objects.values_list(
+                "area_id", "band", "closed_reports", f"indicators__{HEADLINE}__value", "detail__counts",
+                "detail__reporting_delay", "detail__km_close_peer",
+            )
+        }
+        rows, band_of = _compute(cursor, targets, everyone, now, stored=stored)
+        Scorecard.objects.filter(area_id__in=[area.pk for area in targets]).delete()
+        Scorecard.objects.bulk_create(rows)
+        for area_id, old in stored.items():
+            if area_id not in changed and old["band"] != band_of.get(area_id):
+                Scorecard.objects.filter(area_id=area_id).update(
+                    band=band_of.get(area_id), band_reason="" if area_id in band_of else "too_few"
+                )
+    return len(rows)
+
+
+def _inline(cursor, queryset) -> str:
+    """A queryset's SQL with its values inlined (its placeholders are positional, ours named)."""
+    sql, params = queryset.query.sql_with_params()
+    sql = cursor.mogrify(sql, params)
+    return (sql.decode() if isinstance(sql, bytes) else sql).replace("%", "%%")
+
+
+def _current_governments() -> list[Area]:
+    # Boundaries are megabytes: never load them here.
+    return list(Area.objects.current().local_governments().defer("geom").order_by("code"))
+
+
+def _take_turns(cursor) -> None:
+    # Two refreshes at once (the worker and the command) would both rewrite the rows: take turns.
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scorecards_refresh'))")
+
+
+def _compute(cursor, targets: list[Area], everyone: list[Area], now: datetime, stored: dict | None = None):
+    """The rows of `targets`, set-based over their reports; (rows, band of every banded government).
+
+    With `stored` (the incremental refresh), what depends on governments not recomputed — peer
+    group totals, peer curves, the national reporting rate, the bands — reads their stored rows.
+    """
+    peer = {area.pk: peer_group_of(level=area.level, name=area.name) for area in everyone}
+    # Dropped at commit; a second refresh inside one outer transaction (tests, a caller's atomic) starts clean.
+    cursor.execute("DROP TABLE IF EXISTS sc_gov, sc_base")
+    cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
+    if targets:
+        cursor.execute(
+            "INSERT INTO sc_gov VALUES " + ",".join(["(%s, %s)"] * len(targets)),
+            [value for area in targets for value in (area.pk, peer[area.pk])],
+        )
+    public = Report.objects.public().counted().order_by().values(
+        "id", "local_government_id", "submunicipal_unit_id", "status", "outcome", "created_at",
+        "acknowledged_at", "closed_at", "due_at", "duplicate_of_id",
+    )
+    public_sql = _inline(cursor, public)
+    params = {"now": now, "tz": settings.TIME_ZONE}
+    if stored is None:
+        cursor.execute(BASE_SQL.format(public=public_sql, events_scope=""), params)
+    else:
+        # A few governments: read only their reports and their reports' events (indexed), not all.
+        scope = [area.pk for area in targets]
+        cursor.execute(BASE_SQL.format(
+            public=_inline(cursor, public.filter(local_government_id__in=scope)),
+            events_scope="WHERE report_id IN (SELECT id FROM reports_report WHERE local_government_id = ANY(%(scope)s))",
+        ), {**params, "scope": scope})
+    cursor.execute("ANALYZE sc_base")
+    counts = _counts(cursor)
+    close_gov = _km(cursor, "sc_km_close", "gov_id", "close_days", "closed", curve=True)
+    response_gov = _km(cursor, "sc_km_response", "gov_id", "response_days", "responded")
+    close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
+    quarters = last_quarters(now)
+    trends = _trends(cursor, quarters)
+    cursor.execute(DELAY_SQL.format(public=public_sql), {"now": now})
+    delay = {gov: {"repeats": d, "exposure_days": float(t), "incidents": n} for gov, d, t, n in cursor.fetchall()}
+    others: dict[int, tuple] = {}
+    if stored is None:
+        close_peer = _km(cursor, "sc_km_peer", "peer_group", "close_days", "closed", curve=True)
+    else:
+        recomputed = {area.pk for area in targets}
+        kept = {area_id: row for area_id, row in stored.items() if area_id not in recomputed and area_id in peer}
+        close_peer = {peer[area_id]: {"curve": row["peer_curve"] or []} for area_id, row in kept.items()}
+        counts = {**{area_id: row["counts"] for area_id, row in kept.items() if row["counts"]}, **counts}
+        delay = {**{area_id: row["delay"] for area_id, row in kept.items() if row["delay"]}, **delay}
+        others = {area_id: row["headline"] for area_id, row in kept.items()}
+    rows, band_of = _rows(targets, peer, counts, close_gov, close_peer, response_gov, close_dong, _population(), delay,
+                          now, others)
+    for row in rows:
+        row.detail["trends"] = trends.get(row.area_id) or _empty_trend(quarters)
+    return rows, band_of
 
 
 def _counts(cursor) -> dict[int, dict[str, int]]:
@@ -154,10 +306,11 @@ def _counts(cursor) -> dict[int, dict[str, int]]:
     return result
 
 
-def _km(cursor, table: str, units: str, duration: str, event: str, curve: bool = False) -> dict:
-    """Quantiles (and the daily curve) of one Kaplan–Meier estimate per unit."""
-    params = {"z": stats.Z95, "eps": EPS, "last": CURVE_LAST_DAY}
-    cursor.execute(KM_STEPS_SQL.format(table=table, units=units, duration=duration, event=event), params)
+def _km(cursor, table: str, units: str, duration: str, event: str, curve: bool = False, where: str = "",
+        params: dict | None = None) -> dict:
+    """Quantiles (and the daily curve) of one Kaplan–Meier estimate per unit; `where` narrows the reports."""
+    params = {"z": stats.Z95, "eps": EPS, "last": CURVE_LAST_DAY, **(params or {})}
+    cursor.execute(KM_STEPS_SQL.format(table=table, units=units, duration=duration, event=event, where=where), params)
     width = len(units.split(","))
     result: dict = defaultdict(dict)
     cursor.execute(KM_QUANTILES_SQL.format(table=table, units=units), params)
@@ -176,6 +329,62 @@ def _km(cursor, table: str, units: str, duration: str, event: str, curve: bool =
             )
     cursor.execute(f"DROP TABLE {table}")
     return result
+
+
+def last_quarters(now: datetime, count: int = TREND_QUARTERS) -> list[date]:
+    """The first days of the last `count` calendar quarters (local time), oldest first, `now`'s included."""
+    local = timezone.localtime(now)
+    index = local.year * 4 + (local.month - 1) // 3
+    return [date(i // 4, (i % 4) * 3 + 1, 1) for i in range(index - count + 1, index + 1)]
+
+
+def quarter_label(start: date) -> str:
+    return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+
+
+def _trend_point(start: date, received: int = 0, sla_n: int = 0, sla_met: int = 0, timed: int = 0,
+                 km: dict | None = None) -> dict:
+    return {
+        "quarter": quarter_label(start), "start": start.isoformat(), "reports_received": received,
+        "median_days_to_close": _days((km or {}).get("median"), timed),
+        HEADLINE: _proportion(sla_met, sla_n),
+    }
+
+
+def _empty_trend(quarters: list[date]) -> list[dict]:
+    return [_trend_point(start) for start in quarters]
+
+
+def _trends(cursor, quarters: list[date]) -> dict[int, list[dict]]:
+    """Each government's last quarters by quarter of filing: received, KM median days to close, share within SLA."""
+    params = {"first": quarters[0]}
+    close = _km(cursor, "sc_km_quarter", "gov_id, quarter", "close_days", "closed", where="AND quarter >= %(first)s",
+                params=params)
+    cursor.execute(TRENDS_SQL, params)
+    counts = {(gov, quarter): rest for gov, quarter, *rest in cursor.fetchall()}
+    return {
+        gov: [_trend_point(start, *counts.get((gov, start), (0, 0, 0, 0)), km=close.get((gov, start))) for start in quarters]
+        for gov in {gov for gov, _quarter in counts}
+    }
+
+
+def _national_rate(delays) -> float | None:
+    """Repeats per day of exposure over every government: the rate each government is set against."""
+    delays = list(delays)
+    exposure = sum(item["exposure_days"] for item in delays)
+    return sum(item["repeats"] for item in delays) / exposure if exposure > 0 else None
+
+
+def _relative_delay(delay: dict, national: float | None) -> dict:
+    """The national reporting rate over the government's: 2 means incidents are reported again half
+    as fast as nationally (a longer delay, a sign of under-reporting). Experimental; never banded."""
+    if delay["repeats"] < settings.SCORECARD_MIN_DELAY_REPEATS or not national:
+        return _missing("too_few_repeats")
+    rate = stats.exponential_rate(delay["repeats"], delay["exposure_days"])
+    return {
+        "value": _round(national / rate["value"]), "low": _round(national / rate["high"]),
+        "high": _round(national / rate["low"]) if rate["low"] > 0 else None, "n": delay["repeats"],
+    }
 
 
 def _population() -> dict[int, int]:
@@ -213,11 +422,9 @@ def _per_10k(received: int, population: int | None) -> dict:
     if not population:
         return _missing("no_population")
     # Byar's approximation of the exact Poisson interval of the count, scaled like the count.
-    z, x = stats.Z95, received
-    low = 0.0 if x == 0 else x * (1 - 1 / (9 * x) - z / (3 * math.sqrt(x))) ** 3
-    high = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * math.sqrt(x + 1))) ** 3
+    low, high = stats.poisson_interval(received)
     scale = 10_000 / population
-    return {"value": _round(x * scale), "low": _round(low * scale), "high": _round(high * scale), "n": received}
+    return {"value": _round(received * scale), "low": _round(low * scale), "high": _round(high * scale), "n": received}
 
 
 def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict, dict, list[dict]]:
@@ -244,7 +451,10 @@ def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict
     return spread, ratio, breakdown
 
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now) -> list[Scorecard]:
+def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, delay, now,
+          others: dict[int, tuple] | None = None) -> tuple[list[Scorecard], dict[int, int]]:
+    """Scorecards of `governments`; `counts`, `delay` and `others` (headline value and closed count of
+    governments not recomputed) cover the peer groups, for the funnels, bands and national rate."""
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -253,6 +463,8 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
     empty = {name: 0 for name in ("received", "closed", "closed_timed", "sla_n", "sla_met", "ever_closed", "reopened", *OUTCOME_KEYS)}
     indicators: dict[int, dict] = {}
     details: dict[int, dict] = {}
+    national = _national_rate(delay.values())
+    no_delay = {"repeats": 0, "exposure_days": 0.0, "incidents": 0}
     for area in governments:
         c = counts.get(area.pk, empty)
         close = close_gov.get(area.pk, {})
@@ -268,6 +480,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         }
         for outcome, key in OUTCOME_KEYS.items():
             values[key] = _proportion(c[outcome], c["closed"])
+        values["relative_reporting_delay"] = _relative_delay(delay.get(area.pk, no_delay), national)
         spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
         for key in OBJECT_KEYS:
@@ -279,10 +492,11 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
             "km_close": close.get("curve", []),
             "km_close_peer": close_peer.get(peer[area.pk], {}).get("curve", []),
             "submunicipal_units": breakdown,
+            "reporting_delay": {**delay.get(area.pk, no_delay), "national_rate_per_day": national},
             "funnel": {},
         }
     _funnels(governments, peer, counts, details)
-    band_of = _bands(governments, peer, indicators, counts)
+    band_of = _bands(governments, peer, indicators, counts, others or {})
     return [
         Scorecard(
             area=area, peer_group=peer[area.pk], reports_received=counts.get(area.pk, empty)["received"],
@@ -291,7 +505,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
             band=band_of.get(area.pk), band_reason="" if area.pk in band_of else "too_few", computed_at=now,
         )
         for area in governments
-    ]
+    ], band_of
 
 
 # Each proportion's successes and trials among the counts.
@@ -306,11 +520,11 @@ def _funnels(governments, peer, counts, details) -> None:
     """Each proportion against its peer group's overall proportion, with 95 % and 99.8 % limits."""
     for key, (success_field, n_field) in FUNNEL_COUNTS.items():
         totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for area in governments:
-            c = counts.get(area.pk)
+        for gov_id, group in peer.items():  # the whole peer group, recomputed or not
+            c = counts.get(gov_id)
             if c:
-                totals[peer[area.pk]][0] += c[success_field]
-                totals[peer[area.pk]][1] += c[n_field]
+                totals[group][0] += c[success_field]
+                totals[group][1] += c[n_field]
         for area in governments:
             c = counts.get(area.pk)
             successes, n = totals[peer[area.pk]]
@@ -324,14 +538,15 @@ def _funnels(governments, peer, counts, details) -> None:
             }
 
 
-def _bands(governments, peer, indicators, counts) -> dict[int, int]:
+def _bands(governments, peer, indicators, counts, others: dict[int, tuple]) -> dict[int, int]:
     minimum = settings.SCORECARD_MIN_REPORTS
-    groups: dict[str, dict[int, float]] = defaultdict(dict)
+    headlines = {gov_id: headline for gov_id, headline in others.items()}
     for area in governments:
-        value = indicators[area.pk][HEADLINE]
-        closed = counts.get(area.pk, {}).get("closed_timed", 0)
-        if value["value"] is not None and closed >= minimum:
-            groups[peer[area.pk]][area.pk] = value["value"]
+        headlines[area.pk] = (indicators[area.pk][HEADLINE]["value"], counts.get(area.pk, {}).get("closed_timed", 0))
+    groups: dict[str, dict[int, float]] = defaultdict(dict)
+    for gov_id, (value, closed) in headlines.items():
+        if value is not None and closed >= minimum:
+            groups[peer[gov_id]][gov_id] = value
     result = {}
     for members in groups.values():
         result.update(stats.bands(members))

@@ -9,5 +9,6 @@ urlpatterns = [
     path("methods/", views.methods, name="methods"),
     path("scorecards.csv", views.download_csv, name="csv"),
     path("scorecards.json", views.download_json, name="json"),
+    path("map.geojson", views.map_geojson, name="map"),
     path("<str:code>/", views.detail, name="detail"),
 ]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError, ErrorCode, json_error_response
 from geodata.models import Area
 from scorecards import charts
 from scorecards.indicators import (
@@ -25,7 +26,16 @@ from scorecards.indicators import (
     csv_headers,
 )
 from scorecards.models import PeerGroup
-from scorecards.selectors import scorecard_get, scorecard_list, scorecard_row
+from scorecards.selectors import (
+    MAP_LAYERS,
+    models_adopted,
+    open_obligations,
+    scorecard_faster_peers,
+    scorecard_get,
+    scorecard_list,
+    scorecard_map,
+    scorecard_row,
+)
 
 SORTS = ["code", "name", "reports_received", "median_days_to_close", HEADLINE, "band"]
 # Shown in the national table, in this order.
@@ -93,8 +103,44 @@ def index(request):
         "funnel": funnel, "funnel_key": funnel_key, "funnel_keys": [(key, BY_KEY[key].label) for key in FUNNEL_KEYS],
         "funnel_group": funnel_group, "funnel_group_label": PEER_GROUPS[funnel_group],
         "computed_at": max((card.computed_at for card in cards), default=None),
+        "map_text": _map_text(),
     }
     return render(request, "scorecards/index.html", context, status=400 if errors else 200)
+
+
+# What the choropleth can colour: the count and every computed indicator with a value to map.
+MAP_KEYS = ["reports_received"] + [key for key in OBJECT_KEYS if BY_KEY[key].available]
+
+
+def _map_text() -> dict:
+    """The choropleth's words and choices, in the page's language, for static/dongne/scorecards-map.js."""
+    return {
+        "url": reverse("scorecards:map"),
+        "indicators": [
+            {"key": key, "label": str(BY_KEY[key].label), "kind": BY_KEY[key].kind,
+             "higherIsBetter": BY_KEY[key].higher_is_better, "definition": reverse("scorecards:methods") + "#" + key}
+            for key in MAP_KEYS
+        ],
+        "layers": [
+            {"key": "municipal", "label": _("Cities, counties and districts (226)")},
+            {"key": "province", "label": _("Provinces and metropolitan cities (17)")},
+        ],
+        "noValue": _("no value"), "legend": _("Legend"), "scorecard": _("Scorecard"),
+        "days": _("%(days)s days"), "loading": _("Loading the map…"), "failed": _("The map could not be loaded."),
+        "higherBetter": _("higher is better"), "lowerBetter": _("lower is better"),
+        "language": get_language(),
+    }
+
+
+def map_geojson(request):
+    """The choropleth's data: a layer's boundaries (simplified) with every indicator's value."""
+    layer = request.GET.get("layer", "municipal")
+    if layer not in MAP_LAYERS:
+        return json_error_response(DomainError(
+            ErrorCode.INVALID_PARAMETER, _("Unknown map layer: use municipal or province."), {"layer": [", ".join(MAP_LAYERS)]}
+        ))
+    body = scorecard_map(layer=layer, url_of=lambda code: reverse("scorecards:detail", args=[code]))
+    return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
 
 
 def _funnel(key: str, peer_group: str):
@@ -142,9 +188,29 @@ def detail(request, code: str):
     return render(request, "scorecards/detail.html", {
         "row": row, "name": name, "province_name": _name(row["province"]), "indicators": indicators,
         "peer_group_label": PEER_GROUPS[row["peer_group"]], "km_chart": chart, "card": card,
+        "trend_charts": _trend_charts(row["trends"]),
+        "faster_peers": scorecard_faster_peers(scorecard=card),
+        "own_models": models_adopted(area_ids=[card.area_id])[card.area_id],
+        "obligations": open_obligations(area_id=card.area_id),
         "headline_position": row["funnel"].get(HEADLINE),
         "headline_position_label": FUNNEL_POSITIONS.get(row["funnel"].get(HEADLINE, {}).get("position", ""), ""),
     })
+
+
+TREND_KEYS = ["reports_received", "median_days_to_close", HEADLINE]
+
+
+def _trend_charts(trends: list[dict]) -> list[dict]:
+    """One chart per trend indicator over the quarters, each with its definition's anchor."""
+    labels = [point["quarter"] for point in trends]
+    return [
+        {
+            "key": key, "label": BY_KEY[key].label,
+            "chart": charts.trend_chart(labels, [point[key] for point in trends], title=str(BY_KEY[key].label),
+                                        y_label=str(BY_KEY[key].label), kind=BY_KEY[key].kind),
+        }
+        for key in TREND_KEYS
+    ] if trends else []
 
 
 def download_csv(request):

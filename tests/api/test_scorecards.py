@@ -69,6 +69,7 @@ def test_detail_has_the_curves_and_the_submunicipal_units(client, refreshed):
     assert card["km_close_peer"] == card["km_close"]
     assert card["funnel"]["share_closed_within_sla"]["position"] == "within"
     assert sum(unit["closed_reports"] for unit in card["submunicipal_units"]) == 2
+    assert len(card["trends"]) == 8 and card["trends"][-1]["quarter"] == "2026-Q2"
 
 
 def test_unknown_code_is_a_404(client, refreshed):

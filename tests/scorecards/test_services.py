@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from geodata.models import Area
-from reports.models import Report, ReportEvent
+from reports.models import Report, ReportEvent, Support
 from reports.services import report_change_status, report_reopen
 from scorecards.indicators import OBJECT_KEYS
 from scorecards.models import Scorecard
@@ -160,3 +160,96 @@ def test_bands_within_the_peer_group_and_funnel_limits(settings):
     # The 자치구 group: 2 of 4 within, p0 = 0.5; n = 2: 0.5 ± 1.959964·√(0.25/2) = 0.5 ± 0.6930 → [0, 1].
     assert funnel["p0"] == 0.5 and funnel["lower95"] == 0.0 and funnel["upper95"] == 1.0
     assert funnel["position"] == "within"
+
+
+def test_last_quarters_cross_the_year_in_korean_time():
+    from datetime import date
+
+    from scorecards.services import last_quarters, quarter_label
+
+    # 2026-01-01 00:30 in Seoul is still 2025 in UTC: the quarter is Seoul's.
+    new_year = datetime(2025, 12, 31, 15, 30, tzinfo=ZoneInfo("UTC"))
+    quarters = last_quarters(new_year)
+    assert len(quarters) == 8 and quarters[-1] == date(2026, 1, 1) and quarters[0] == date(2024, 4, 1)
+    assert [quarter_label(q) for q in quarters[-2:]] == ["2025-Q4", "2026-Q1"]
+
+
+def test_trends_by_quarter_of_filing():
+    category = CategoryFactory(sla_days=4)
+    # 2026-Q1 (filed 2026-02-21): closed after 1, 3 and 5 days: median 3, 2 of 3 within 4 days.
+    for days in (1, 3, 5):
+        _report(age_days=100, closed_after=days, category=category)
+    # 2026-Q2 (filed 2026-05-30): still open, not yet due: median not reached, no SLA decided yet.
+    _report(age_days=2, category=category)
+    # 2025-Q4 (filed 2025-11-23): closed after 2 days, as a duplicate (counted, not timed).
+    original = _report(age_days=190, closed_after=2, category=category)
+    _report(age_days=190, closed_after=2, category=category, outcome="duplicate", duplicate_of=original)
+    # Older than the last 8 quarters (filed 2024-03): left out of the trends, counted in the totals.
+    _report(age_days=800, closed_after=1, category=category)
+
+    scorecards_refresh(now=NOW)
+    card = _card("11010")
+    trends = {point["quarter"]: point for point in card.detail["trends"]}
+    assert list(trends) == ["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]
+    assert card.detail["trends"][0]["start"] == "2024-07-01"
+    q1 = trends["2026-Q1"]
+    assert q1["reports_received"] == 3
+    assert q1["median_days_to_close"]["value"] == 3.0 and q1["median_days_to_close"]["n"] == 3
+    assert (q1["share_closed_within_sla"]["value"], q1["share_closed_within_sla"]["n"]) == (pytest.approx(2 / 3, abs=1e-4), 3)
+    q2 = trends["2026-Q2"]
+    assert q2["reports_received"] == 1
+    assert q2["median_days_to_close"] == {"value": None, "reason": "not_reached"}
+    assert q2["share_closed_within_sla"] == {"value": None, "reason": "no_reports"}
+    q4 = trends["2025-Q4"]
+    assert q4["reports_received"] == 2 and q4["median_days_to_close"]["n"] == 1
+    assert trends["2025-Q1"] == {
+        "quarter": "2025-Q1", "start": "2025-01-01", "reports_received": 0,
+        "median_days_to_close": {"value": None, "reason": "no_reports"},
+        "share_closed_within_sla": {"value": None, "reason": "no_reports"},
+    }
+    assert sum(point["reports_received"] for point in card.detail["trends"]) == card.reports_received - 1
+    # A government with no report has the 8 empty quarters too.
+    assert [point["reports_received"] for point in _card("21090").detail["trends"]] == [0] * 8
+
+
+def _support(report: Report, *, after_days: float, confirmed: bool = True) -> None:
+    at = report.created_at + timedelta(days=after_days)
+    Support.objects.create(report=report, email=f"s{Support.objects.count()}@example.kr", created_at=at,
+                           confirmed_at=at if confirmed else None)
+
+
+def test_relative_reporting_delay_worked_by_hand(settings):
+    settings.SCORECARD_MIN_DELAY_REPEATS = 1
+    category = CategoryFactory(sla_days=30)
+    # 종로구, five incidents (days from the incident's first report; exposure ends at closing or NOW):
+    first = _report(age_days=30, category=category)  # a duplicate 2 days later: gap 2, observed
+    _report(age_days=28, closed_after=1, category=category, outcome="duplicate", duplicate_of=first)
+    second = _report(age_days=30, category=category)  # a support 1 day later: gap 1, observed
+    _support(second, after_days=1)
+    third = _report(age_days=30, closed_after=4, category=category)  # closed at 4, support at 6: 4 days, censored
+    _support(third, after_days=6)
+    fourth = _report(age_days=10, category=category)  # never repeated (one unconfirmed support): 10 days, censored
+    _support(fourth, after_days=1, confirmed=False)
+    fifth = _report(age_days=20, category=category)  # its duplicate was filed a day before it: gap 1, observed
+    _report(age_days=21, closed_after=1, category=category, outcome="duplicate", duplicate_of=fifth)
+    # 해운대구: one incident, a support after 3 days: gap 3, observed.
+    _support(_report(at=HAEUNDAE, age_days=30, category=category), after_days=3)
+
+    scorecards_refresh(now=NOW)
+    jongno, haeundae = _card("11010"), _card("21090")
+    # 종로구: 3 gaps observed over 2 + 1 + 4 + 10 + 1 = 18 days: 1/6 a day. 해운대구: 1 over 3 days: 1/3.
+    # Nationally 4 over 21 days = 4/21. Relative delay = national rate / own rate.
+    assert jongno.detail["reporting_delay"]["repeats"] == 3 and jongno.detail["reporting_delay"]["incidents"] == 5
+    assert jongno.detail["reporting_delay"]["exposure_days"] == pytest.approx(18)
+    assert jongno.detail["reporting_delay"]["national_rate_per_day"] == pytest.approx(4 / 21)
+    delay = jongno.indicators["relative_reporting_delay"]
+    assert delay["value"] == pytest.approx((4 / 21) / (1 / 6), abs=1e-3) and delay["n"] == 3
+    # Its interval: the national rate over the ends of the count's Poisson interval (3: 0.619–8.767) over 18 days.
+    assert delay["low"] == pytest.approx((4 / 21) / (8.767 / 18), rel=0.01)
+    assert delay["high"] == pytest.approx((4 / 21) / (0.619 / 18), rel=0.03)
+    assert haeundae.indicators["relative_reporting_delay"]["value"] == pytest.approx((4 / 21) / (1 / 3), abs=1e-3)
+    # Never part of the bands; a minimum count of repeats.
+    settings.SCORECARD_MIN_DELAY_REPEATS = 2
+    scorecards_refresh(now=NOW)
+    assert _card("21090").indicators["relative_reporting_delay"] == {"value": None, "reason": "too_few_repeats"}
+    assert _card("11010").indicators["relative_reporting_delay"]["n"] == 3

@@ -80,3 +80,19 @@ def test_kaplan_meier_worked_by_hand():
     assert stats.log_interval(2 / 3, 1 / 12)[0] == pytest.approx(0.3786, abs=1e-4)
     assert stats.km_quantile(steps, 0.5) == {"value": 3, "low": 2, "high": None}
     assert stats.km_quantile(steps, 0.9)["value"] == 5
+
+
+def test_poisson_interval_against_the_exact_table():
+    # Exact 95 % limits of a Poisson count (e.g. Geigy Scientific Tables; Ulm 1990): Byar's approximation
+    # within 3 % at a count of 3 and within 0.5 % from 10 on.
+    from scorecards.stats import exponential_rate, poisson_interval
+
+    for count, (low, high), rel in ((3, (0.619, 8.767), 0.03), (10, (4.795, 18.39), 0.005), (30, (20.24, 42.83), 0.005)):
+        approx = poisson_interval(count)
+        assert approx[0] == pytest.approx(low, rel=rel) and approx[1] == pytest.approx(high, rel=rel)
+    assert poisson_interval(0) == (0.0, pytest.approx(3.689, rel=0.01))
+    # 3 first gaps observed over 18 days of exposure: 1/6 a day, the count's interval over 18 days.
+    rate = exponential_rate(3, 18.0)
+    assert rate["value"] == pytest.approx(1 / 6)
+    assert (rate["low"], rate["high"]) == (pytest.approx(0.619 / 18, rel=0.03), pytest.approx(8.767 / 18, rel=0.01))
+    assert exponential_rate(3, 0.0) is None

@@ -91,3 +91,73 @@ def test_json_download_matches_the_rows(client, refreshed):
     rows = json.loads(client.get("/scorecards/scorecards.json").content)
     assert len(rows) == 243
     assert sum(row["reports_received"] for row in rows) == Report.objects.public().counted().count() == 4
+
+
+def test_government_page_draws_the_trends_by_quarter(client, refreshed):
+    page = client.get("/scorecards/11010/").content.decode()
+    trends = page.split('id="trends"')[1].split("<h2>")[0]
+    assert trends.count("<svg") == 3  # received, median days to close, share within the target
+    assert "2026-Q2" in trends and "2024-Q3" in trends
+    assert 'href="/scorecards/methods/#median_days_to_close"' in trends
+    assert 'id="trends"' in client.get("/scorecards/methods/").content.decode()
+
+
+def test_map_data_has_every_government_with_its_values_and_link(client, refreshed):
+    municipal = client.get("/scorecards/map.geojson")
+    assert municipal.status_code == 200 and municipal["Content-Type"].startswith("application/geo+json")
+    features = json.loads(municipal.content)["features"]
+    provinces = json.loads(client.get("/scorecards/map.geojson?layer=province").content)["features"]
+    assert (len(features), len(provinces)) == (226, 17)  # the 243, drawn in two layers that overlap
+    jongno = next(feature for feature in features if feature["id"] == "11010")
+    assert jongno["geometry"]["type"] == "MultiPolygon"
+    props = jongno["properties"]
+    assert props["url"] == "/scorecards/11010/" and props["name"] == "종로구" and props["band"] == 2
+    assert props["reports_received"] == 2 and props["share_closed_within_sla"] == 1.0
+    assert props["mean_rating"] is None
+    # Simplified by PostGIS: far fewer vertices than the stored boundary.
+    from geodata.models import Area
+    stored = Area.objects.get(code="11010", is_current=True).geom.num_points
+    assert sum(len(ring) for polygon in jongno["geometry"]["coordinates"] for ring in polygon) < stored / 3
+
+
+def test_map_data_refuses_an_unknown_layer(client, refreshed):
+    response = client.get("/scorecards/map.geojson?layer=village", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_parameter" and "municipal" in response.json()["error"]["message"]
+    korean = client.get("/scorecards/map.geojson?layer=village").json()["error"]["message"]
+    assert "지도" in korean
+
+
+def test_national_page_has_the_choropleth_from_our_own_files(client, refreshed):
+    page = client.get("/scorecards/").content.decode()
+    assert 'id="choropleth"' in page and 'id="scorecards-map-text"' in page
+    assert "/static/leaflet/leaflet.js" in page and "/static/dongne/scorecards-map.js" in page
+    assert "//" not in "".join(line for line in page.splitlines() if "<script src=" in line).replace('src="/', "")
+
+
+def test_methods_page_writes_out_the_reporting_delay_assumptions(client):
+    page = client.get("/scorecards/methods/").content.decode()
+    section = page.split('id="relative_reporting_delay"')[1].split("</section>")[0]
+    assert 'id="reporting_delay_assumptions"' in section and section.count("<li>") == 6
+    assert "포아송" in section and "등급에는 절대 쓰지 않습니다" in section
+    english = client.get("/scorecards/methods/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Liu, Bhandaram &amp; Garg" in english and "never part of the bands" in english
+
+
+def test_a_government_below_its_peers_links_to_what_faster_peers_adopted(client, settings):
+    category = CategoryFactory(sla_days=7)
+    # 종로구 0 of 10 within the target, 해운대구 10 of 10: p0 = 0.5, n = 10, limits 0.5 ± 3.09·0.158:
+    # 종로구 below the 99.8 % limit, 해운대구 above it.
+    for at, days in [(JONGNO, 9)] * 10 + [(HAEUNDAE, 1)] * 10:
+        report = make_report(category=category, at=at, created_at=NOW - timedelta(days=20))
+        report_change_status(report=report, to_status="closed", outcome="resolved")
+        Report.objects.filter(pk=report.pk).update(closed_at=report.created_at + timedelta(days=days))
+    scorecards_refresh(now=NOW)
+    page = client.get("/scorecards/11010/", headers={"Accept-Language": "en"}).content.decode()
+    section = page.split('id="faster-peers"')[1].split("<h2")[0]
+    assert 'href="/scorecards/21090/"' in section and "no adopted model recorded" in section
+    assert "Standard models do not exist on the platform yet" in section
+    assert "obligations do not exist on the platform yet" in page.split('id="obligations"')[1]
+    # Above or within the limits: no such section, the models and obligations sections still say why.
+    faster = client.get("/scorecards/21090/").content.decode()
+    assert 'id="faster-peers"' not in faster and 'id="models"' in faster and "아직 없습니다" in faster
