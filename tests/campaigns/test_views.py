@@ -171,3 +171,30 @@ def test_the_dashboard_on_the_page_counts_reports_by_status(client, campaign, or
     entry_to_report(entry=entry, actor=organiser, category=CategoryFactory())
     page = client.get(f"/campaigns/{campaign.slug}/").content.decode()
     assert 'data-report-status="submitted">1<' in page and 'id="contributors">1<' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/campaigns/jongno-barrier-free/next.json?lon=" + "9" * 5000 + "&lat=37.5",
+        "/campaigns/jongno-barrier-free/next.json?lon=nan&lat=37.5",
+        "/campaigns/jongno-barrier-free/next.json?lon=1e400&lat=37.5",
+        "/campaigns/jongno-barrier-free/next.json?lon=126.97%00&lat=37.5",
+        "/campaigns/jongno-barrier-free/photos/99999999999999999999/",
+        "/campaigns/%00/",
+    ],
+)
+def test_crafted_requests_are_client_errors(client, campaign, url):
+    response = client.get(url)
+    assert 400 <= response.status_code < 500, (url, response.status_code)
+
+
+def test_crafted_entry_posts_are_client_errors(client, campaign, mapper):
+    client.force_login(mapper)
+    for extra in ({"lon": "1e400"}, {"answer-width_cm": "1e400"}, {"answer-width_cm": "9" * 5000},
+                  {"answer-note": "가" * 5000}, {"answer-entrance": "flat\x00"}):
+        response = post_entry(client, campaign, **extra)
+        assert response.status_code == 400, extra
+    response = client.post(f"/campaigns/{campaign.slug}/entries/1/report/", {"category": "9" * 5000, "next": "organise"})
+    assert 400 <= response.status_code < 500
+    assert not Entry.objects.exists()
