@@ -62,6 +62,17 @@ def test_volunteers_map_on_a_phone_and_a_validator_reviews(live_server, square_c
             context = browser.new_context(viewport=PHONE, locale="ko-KR", has_touch=True, is_mobile=True)
             context.set_default_timeout(15_000)
             context.add_init_script(LISTEN_CSP)
+            # No page may load anything from another host (no CDN): such requests are recorded and refused.
+            foreign = []
+
+            def only_ours(route):
+                if route.request.url.startswith(base):
+                    route.continue_()
+                else:
+                    foreign.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_ours)
             page = context.new_page()
             errors = []
             page.on("pageerror", lambda error: errors.append(str(error)))
@@ -98,7 +109,7 @@ def test_volunteers_map_on_a_phone_and_a_validator_reviews(live_server, square_c
             page.get_by_label("턱 없음").check()
             page.get_by_role("button", name="항목 저장").click()
             expect(page.locator(".messages")).to_contain_text("검수를 기다립니다")
-            assert errors == [] and page.evaluate("window.__violations") == []
+            assert errors == [] and page.evaluate("window.__violations") == [] and foreign == []
             context.close()
 
             entries = list(Entry.objects.order_by("id"))

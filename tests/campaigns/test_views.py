@@ -198,3 +198,13 @@ def test_crafted_entry_posts_are_client_errors(client, campaign, mapper):
     response = client.post(f"/campaigns/{campaign.slug}/entries/1/report/", {"category": "9" * 5000, "next": "organise"})
     assert 400 <= response.status_code < 500
     assert not Entry.objects.exists()
+
+
+def test_korean_by_default_with_particles_and_english_on_request(client, campaign):
+    korean = client.get(f"/campaigns/{campaign.slug}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "종로구가 주최하는 캠페인입니다." in korean and "항목 지도에 올리기" not in korean  # not signed in
+    english = client.get(f"/campaigns/{campaign.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "종로구 organises this campaign." in english and "Log in to take part" in english
+    unit = campaign.units.get(area__name="청운효자동")
+    nxt = client.get(f"/campaigns/{campaign.slug}/next.json", {"lon": 126.9700, "lat": 37.5850}, HTTP_ACCEPT_LANGUAGE="ko").json()
+    assert nxt["id"] == unit.pk and nxt["message"] == "다음 기록 장소: 종로구 청운효자동으로 가 보세요."
