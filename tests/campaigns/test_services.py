@@ -342,3 +342,11 @@ def test_a_public_output_asking_for_a_private_field_is_refused(campaign):
             campaign_public_fields_requested(campaign=campaign, keys=keys)
         assert refused.value.code == ErrorCode.PRIVATE_FIELD and refused.value.http_status == 403
         assert keys[-1] in refused.value.message
+
+
+def test_grid_cells_are_named_after_their_dong(organiser):
+    square, _centres = grid_square(cells=2)
+    campaign = make_campaign(actor=organiser, slug="named", coverage_unit="grid", drawn_area=square.geojson)
+    labels = sorted(campaign.units.values_list("label", flat=True))
+    assert len(labels) == 4 and all(label.rsplit(" ", 1)[0].endswith("동") for label in labels)
+    assert len(set(labels)) == 4
