@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "alerts",
     "privacy",
     "scorecards",
+    "campaigns",
     "notifications",
     # Channels over the domain
     "mapping",
@@ -373,3 +374,5 @@ SCORECARD_MIN_EQUITY_REPORTS = env_int("SCORECARD_MIN_EQUITY_REPORTS", 20)
 SCORECARD_MIN_DELAY_REPEATS = env_int("SCORECARD_MIN_DELAY_REPEATS", 10)
 # A scorecard's level and peer group share one set of values: one enum in the OpenAPI schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScorecardPeerGroupEnum"] = "scorecards.models.PeerGroup"
+# Campaigns: a 250 m grid may have at most this many cells (a city is ~1,000-10,000).
+CAMPAIGN_MAX_GRID_UNITS = env_int("CAMPAIGN_MAX_GRID_UNITS", 20_000)

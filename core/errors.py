@@ -119,6 +119,19 @@ class ErrorCode(StrEnum):
     # Scorecards
     INVALID_POPULATION_FILE = "invalid_population_file"
     UNMATCHED_POPULATION_ROWS = "unmatched_population_rows"
+    # Campaigns
+    UNKNOWN_CAMPAIGN = "unknown_campaign"
+    CAMPAIGN_SLUG_TAKEN = "campaign_slug_taken"
+    INVALID_CAMPAIGN = "invalid_campaign"
+    INVALID_CAMPAIGN_AREA = "invalid_campaign_area"
+    CAMPAIGN_AREA_TOO_LARGE = "campaign_area_too_large"
+    CAMPAIGN_NOT_OPEN = "campaign_not_open"
+    OUTSIDE_CAMPAIGN_AREA = "outside_campaign_area"
+    NOT_A_PARTICIPANT = "not_a_participant"
+    OWN_ENTRY = "own_entry"
+    UNKNOWN_ENTRY_TYPE = "unknown_entry_type"
+    ENTRY_ALREADY_REPORTED = "entry_already_reported"
+    PRIVATE_FIELD = "private_field"
 
     @property
     def kind(self) -> Kind:
@@ -150,6 +163,14 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.INVITATION_INVALID: Kind.NOT_FOUND,
     ErrorCode.INVITATION_EMAIL_MISMATCH: Kind.FORBIDDEN,
     ErrorCode.LAST_ADMINISTRATOR: Kind.CONFLICT,
+    # Campaigns
+    ErrorCode.UNKNOWN_CAMPAIGN: Kind.NOT_FOUND,
+    ErrorCode.CAMPAIGN_SLUG_TAKEN: Kind.CONFLICT,
+    ErrorCode.CAMPAIGN_NOT_OPEN: Kind.CONFLICT,
+    ErrorCode.NOT_A_PARTICIPANT: Kind.FORBIDDEN,
+    ErrorCode.OWN_ENTRY: Kind.FORBIDDEN,
+    ErrorCode.ENTRY_ALREADY_REPORTED: Kind.CONFLICT,
+    ErrorCode.PRIVATE_FIELD: Kind.FORBIDDEN,
 }
 
 

@@ -11,8 +11,10 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from geodata.models import Area
 from reports.models import Report
 from scorecards import stats
@@ -180,6 +182,8 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
         # Every change committed so far is in this recompute: the marks of changes are done with.
         cursor.execute("DELETE FROM scorecards_changedgovernment")
         rows, _bands_of = _compute(cursor, governments, governments, now)
+        campaigns_run = _campaigns_run(now)
+        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, campaigns_run, now)
         Scorecard.objects.all().delete()
         Scorecard.objects.bulk_create(rows)
     return len(rows)
@@ -455,6 +459,14 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
           others: dict[int, tuple] | None = None) -> tuple[list[Scorecard], dict[int, int]]:
     """Scorecards of `governments`; `counts`, `delay` and `others` (headline value and closed count of
     governments not recomputed) cover the peer groups, for the funnels, bands and national rate."""
+def _campaigns_run(now) -> dict[int, int]:
+    """Campaigns each government organises that have started; examples (demo data) never count."""
+    return dict(
+        Campaign.objects.filter(is_example=False, starts_at__lte=now, organiser_government__isnull=False)
+        .values("organiser_government_id").annotate(n=Count("id")).values_list("organiser_government_id", "n")
+    )
+
+def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, campaigns_run, now) -> list[Scorecard]:
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -483,6 +495,8 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         values["relative_reporting_delay"] = _relative_delay(delay.get(area.pk, no_delay), national)
         spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
+        run = campaigns_run.get(area.pk, 0)
+        values["campaigns_run"] = {"value": run, "low": None, "high": None, "n": run}
         for key in OBJECT_KEYS:
             if not BY_KEY[key].available:
                 values[key] = _missing("not_available")
