@@ -34,8 +34,8 @@ from api.serializers_campaigns import (
 from api.views_reports import IDEMPOTENCY_HEADER, KeyedApiView, validated
 from campaigns.coverage import campaign_coverage
 from campaigns.models import Campaign
-from campaigns.outputs import entry_list_public, entry_output_fields
-from campaigns.selectors import campaign_get, campaign_list
+from campaigns.outputs import campaign_get_public, entry_list_public, entry_output_fields
+from campaigns.selectors import campaign_list
 from campaigns.services import entry_submit
 from clients.idempotency import run_idempotent
 from core.errors import DomainError, ErrorCode
@@ -137,7 +137,7 @@ class CampaignEntriesApi(KeyedApiView):
         responses={200: EntryPageOutputSerializer, **errors(400, 401, 404, 429)},
     )
     def get(self, request, slug: str):
-        campaign = campaign_get(slug=slug)
+        campaign = campaign_get_public(slug=slug)
         if campaign is None:
             raise DomainError(ErrorCode.NOT_FOUND, _("No campaign %(slug)s.") % {"slug": slug})
         data = validated(EntryListInputSerializer, request.query_params)
@@ -158,7 +158,7 @@ class CampaignEntriesApi(KeyedApiView):
         responses={201: EntryOutputSerializer, **errors(400, 401, 403, 404, 409, 415, 422, 429)},
     )
     def post(self, request, slug: str):
-        campaign = campaign_get(slug=slug)
+        campaign = campaign_get_public(slug=slug)
         if campaign is None:
             raise DomainError(ErrorCode.NOT_FOUND, _("No campaign %(slug)s.") % {"slug": slug})
         if not request.user.is_authenticated:

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Entry, EntryPhoto
-from campaigns.selectors import campaign_public_field_keys
+from campaigns.selectors import campaign_list, campaign_public_field_keys
 from core.errors import DomainError, ErrorCode
 
 MAX_FIELDS_PARAM = 2000
@@ -43,6 +43,11 @@ def entry_output_fields(*, campaign: Campaign, requested: str | None, parameter:
         )
     wanted = set(names)
     return [key for key in public if key in wanted]
+
+
+def campaign_get_public(*, slug: str) -> Campaign | None:
+    """A campaign whose entries the public outputs show, in one query (no geometry, no related lists)."""
+    return campaign_list(public=True).filter(slug=slug).first()
 
 
 def entry_answer_columns(*, campaign: Campaign, keys: list[str]) -> list[str]:

@@ -10,8 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from campaigns.outputs import entry_answer_columns, entry_output_fields
-from campaigns.selectors import campaign_get
+from campaigns.outputs import campaign_get_public, entry_answer_columns, entry_output_fields
 from core.errors import DomainError, ErrorCode, json_error_response
 from layers import campaign_entries, selectors
 from reports.selectors import report_filters_parse
@@ -109,7 +108,7 @@ def local_governments_export(request: HttpRequest) -> HttpResponse:
 
 def public_campaign(slug: str):
     """The campaign whose entries a public output shows, or a 404 DomainError."""
-    campaign = campaign_get(slug=slug)
+    campaign = campaign_get_public(slug=slug)
     if campaign is None:
         raise DomainError(ErrorCode.NOT_FOUND, _("No campaign %(slug)s.") % {"slug": slug})
     return campaign

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from campaigns.models import Campaign
-from campaigns.outputs import entry_output_fields
-from campaigns.selectors import campaign_get, campaign_list
+from campaigns.outputs import campaign_get_public, entry_output_fields
+from campaigns.selectors import campaign_list
 from core.errors import DomainError
 from core.parsing import parse_bbox, parse_datetime_param, parse_id
 from layers import campaign_entries, selectors
@@ -125,11 +125,7 @@ def _campaign(collection_id: str) -> Campaign | None:
     """The campaign of a `campaign-<slug>` collection id, or None."""
     if not collection_id.startswith(CAMPAIGN_PREFIX):
         return None
-    return campaign_get(slug=collection_id.removeprefix(CAMPAIGN_PREFIX))
-
-
-def _known(collection_id: str) -> bool:
-    return collection_id in COLLECTIONS or _campaign(collection_id) is not None
+    return campaign_get_public(slug=collection_id.removeprefix(CAMPAIGN_PREFIX))
 
 
 @require_GET
