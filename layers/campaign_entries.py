@@ -28,10 +28,19 @@ class EntryQuery:
     entry_id: int | None = None
 
 
-def _public_answers(keys_param: str = "keys") -> str:
+# A list answer (multivaluelist) as its keys joined by `;`, as in the CSV: vector tiles keep only
+# scalar properties (ST_AsMVT drops a jsonb array).
+FLAT_VALUE = (
+    "CASE WHEN jsonb_typeof(a.value) = 'array'"
+    " THEN to_jsonb(array_to_string(ARRAY(SELECT jsonb_array_elements_text(a.value)), ';')) ELSE a.value END"
+)
+
+
+def _public_answers(keys_param: str = "keys", *, flat: bool = False) -> str:
     """SQL of an entry's answers restricted to the given keys (an allow-list, never a deny-list)."""
+    value = FLAT_VALUE if flat else "a.value"
     return (
-        "coalesce((SELECT jsonb_object_agg(a.key, a.value) FROM jsonb_each("
+        f"coalesce((SELECT jsonb_object_agg(a.key, {value}) FROM jsonb_each("
         "CASE WHEN jsonb_typeof(e.answers) = 'object' THEN e.answers ELSE '{}'::jsonb END) a"
         f" WHERE a.key = ANY(%({keys_param})s::text[])), '{{}}'::jsonb)"
     )
@@ -137,7 +146,7 @@ def entry_tile(query: EntryQuery, *, z: int, x: int, y: int) -> bytes:
     sql = f"""
         SELECT ST_AsMVT(q, 'entries', {TILE_EXTENT}, 'geom', 'fid') FROM (
             SELECT e.id AS fid,
-                   {_public_answers()} || jsonb_build_object('id', e.id, 'entry_type', e.entry_type, 'status', e.status) AS properties,
+                   {_public_answers(flat=True)} || jsonb_build_object('id', e.id, 'entry_type', e.entry_type, 'status', e.status) AS properties,
                    ST_AsMVTGeom(ST_Transform(e.location, 3857), ST_TileEnvelope(%(z)s, %(x)s, %(y)s), {TILE_EXTENT}, {TILE_BUFFER}, true) AS geom
             FROM campaigns_entry e
             WHERE {where} AND e.location && ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), 4326)

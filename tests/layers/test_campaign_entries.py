@@ -183,7 +183,7 @@ def test_tile_has_public_properties_only_and_an_etag(client, campaign, entries):
     assert {f["id"] for f in features} == set(by_id)
     first = by_id[entries[0].pk]
     assert first["entry_type"] == "shop" and first["status"] == "submitted" and first["entrance"] == "step"
-    assert first["width_cm"] == 85 and "contact" not in first
+    assert first["width_cm"] == 85 and first["features"] == "ramp;bell" and "contact" not in first
     assert b"010-5555-1212" not in response.content
     again = tile(client, campaign, Z15, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again["ETag"] == response["ETag"]
