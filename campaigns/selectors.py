@@ -13,20 +13,19 @@ from campaigns.models import (
     CampaignUnit,
     Entry,
     EntryEvent,
+    EntryPhoto,
     EntryStatus,
+    Organisation,
     Participation,
     WindowState,
 )
+from geodata.models import Area
 from reports.models import Question, Status
 from staff.models import StaffRole
 from staff.selectors import staff_roles
 
-__all__ = [
-    "campaign_list", "campaign_get", "campaign_role", "campaign_public_field_keys", "entry_public_answers",
-    "campaign_coverage", "campaign_map_next", "campaign_units_geojson", "campaign_dashboard",
-    "campaign_public_entries", "campaign_contributors", "campaign_timeline", "entry_review_queue",
-    "entry_list_for_author", "form_field_questions", "campaign_organised_by",
-]
+# Coverage reads live in campaigns.coverage; they are selectors too, importable from here.
+REEXPORTED = (campaign_coverage, campaign_map_next, campaign_units_geojson)
 
 Role = CampaignMember.Role
 
@@ -213,3 +212,54 @@ def entry_list_for_author(*, campaign: Campaign, user) -> QuerySet[Entry]:
 
 def campaign_units(*, campaign: Campaign) -> QuerySet[CampaignUnit]:
     return CampaignUnit.objects.filter(campaign=campaign).defer("geom").order_by("-priority", "label")
+
+
+def entry_get(*, campaign: Campaign, entry_id: int) -> Entry | None:
+    return Entry.objects.select_related("campaign", "author", "unit", "report").filter(campaign=campaign, pk=entry_id).first()
+
+
+def entry_photo_visible(*, campaign: Campaign, photo_id: int, user) -> EntryPhoto | None:
+    """A photo the person may see: a public field's photo of a visible entry; every photo for the
+    campaign's organisers and validators; their own photos for the author."""
+    photo = EntryPhoto.objects.select_related("entry").filter(pk=photo_id, entry__campaign=campaign).first()
+    if photo is None:
+        return None
+    if campaign_role(campaign=campaign, user=user) in (Role.ORGANISER, Role.VALIDATOR):
+        return photo
+    if user.is_authenticated and photo.entry.author_id == user.pk:
+        return photo
+    if not photo.entry.is_hidden and photo.field_key in campaign_public_field_keys(campaign=campaign):
+        return photo
+    return None
+
+
+def campaign_organiser_choices(*, user) -> list[tuple[str, str]]:
+    """Whom this person may open a campaign for: their governments ("gov:<code>"), and for a
+    superuser every organisation ("org:<slug>") and every government."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        governments = Area.objects.current().local_governments().order_by("code")
+        choices = [(f"org:{o.slug}", o.name) for o in Organisation.objects.order_by("name")]
+    else:
+        governments = Area.objects.current().local_governments().filter(staff_roles__user=user).distinct().order_by("code")
+        choices = []
+    return choices + [(f"gov:{area.code}", f"{area.name} ({area.code})") for area in governments]
+
+
+def organiser_from_choice(*, value: str) -> tuple[Area | None, Organisation | None]:
+    kind, _sep, key = (value or "").partition(":")
+    if kind == "gov":
+        return Area.objects.current().local_governments().filter(code=key).first(), None
+    if kind == "org":
+        return None, Organisation.objects.filter(slug=key).first()
+    return None, None
+
+
+def governments_from_codes(*, codes: str) -> tuple[list[Area], list[str]]:
+    """Current local governments by KOSTAT code (today's or an old one); the codes not found."""
+    found, unknown = [], []
+    for code in [c.strip() for c in (codes or "").replace(" ", ",").split(",") if c.strip()]:
+        area = Area.objects.current().local_governments().with_code(code).first()
+        (found.append(area) if area else unknown.append(code))
+    return found, unknown

@@ -84,7 +84,7 @@ def campaign(organiser):
 
 @pytest.fixture
 def mapper(db):
-    return UserFactory(username="volunteer", email="volunteer@example.kr", first_name="자원", last_name="봉사")
+    return UserFactory(username="mapper-kim-0417", email="kim0417@example.kr", first_name="민지", last_name="김")
 
 
 @pytest.fixture

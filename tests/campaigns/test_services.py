@@ -322,3 +322,12 @@ def test_member_roles_and_teams_are_kept(campaign, organiser, mapper):
     with pytest.raises(DomainError) as refused:
         campaign_member_add(campaign=campaign, actor=organiser, user=mapper, role="boss")
     assert refused.value.code == ErrorCode.INVALID_ROLE
+
+
+def test_deleting_an_account_keeps_its_entries_without_an_author(campaign, mapper):
+    from privacy.services import account_delete
+
+    entry = submit(campaign, mapper)
+    account_delete(user=mapper)
+    entry.refresh_from_db()
+    assert entry.author_id is None and entry.status == EntryStatus.SUBMITTED
