@@ -6,6 +6,7 @@ keys the view got from campaigns.outputs.entry_output_fields (public fields only
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -189,7 +190,11 @@ class EntryOutputSerializer(serializers.Serializer):
             "lat": round(entry.location.y, 6),
             "lon": round(entry.location.x, 6),
             "answers": {key: answers[key] for key in keys if key in answers},
-            "photos": [request.build_absolute_uri(photo.image.url) for photo in entry.photos.all() if photo.field_key in keys],
+            "photos": [
+                # Served by the campaign pages' photo view, which checks who may see it.
+                request.build_absolute_uri(reverse("campaigns:photo", args=[self.context["slug"], photo.pk]))
+                for photo in entry.photos.all() if photo.field_key in keys
+            ],
             "report": entry.report_id,
             "created_at": _datetime(entry.created_at),
             "updated_at": _datetime(entry.updated_at),

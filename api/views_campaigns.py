@@ -149,7 +149,7 @@ class CampaignEntriesApi(KeyedApiView):
             entries = entries.filter(entry_type=entry_type)
         paginator = EntryPagination()
         page = paginator.paginate_queryset(entries, request, view=self)
-        return paginator.get_paginated_response(EntryOutputSerializer(page, many=True, context={"request": request, "keys": keys}).data)
+        return paginator.get_paginated_response(EntryOutputSerializer(page, many=True, context={"request": request, "keys": keys, "slug": campaign.slug}).data)
 
     @extend_schema(
         operation_id="campaigns_entries_create",
@@ -176,7 +176,7 @@ class CampaignEntriesApi(KeyedApiView):
                 campaign=campaign, author=author, entry_type=data["entry_type"], lon=data["lon"], lat=data["lat"],
                 answers=data["answers"], photos=photos,
             )
-            context = {"request": request, "keys": entry_output_fields(campaign=campaign, requested=None)}
+            context = {"request": request, "keys": entry_output_fields(campaign=campaign, requested=None), "slug": campaign.slug}
             body = EntryOutputSerializer(entry, context=context).data
             return HttpResponse(JSONRenderer().render(body), status=201, content_type="application/json")
 

@@ -117,7 +117,9 @@ def test_entries_show_public_answers_only(client, campaign):
     shown = body["results"][0]
     assert shown["answers"] == {"entrance": "step", "note": "문이 무거워요"}
     public_photo = EntryPhoto.objects.get(entry=entry, field_key="photo")
-    assert shown["photos"] == [f"http://testserver{public_photo.image.url}"]
+    assert shown["photos"] == [f"http://testserver/campaigns/{campaign.slug}/photos/{public_photo.pk}/"]
+    served = client.get(shown["photos"][0])
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
     assert "010-9999-0000" not in json.dumps(body) and entry.author.email not in json.dumps(body)
 
     narrowed = assert_matches_schema(client.get(entries_url(campaign) + "?fields=note"))
