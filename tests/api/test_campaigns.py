@@ -218,9 +218,9 @@ def test_post_refusals(client, campaign, key, volunteer):
     response = post_json(client, invited, GOOD, **key)
     assert response.status_code == 403 and assert_matches_schema(response)["error"]["code"] == "not_a_participant"
     response = post_json(client, campaign, [1, 2], **key)
-    assert response.status_code == 400
+    assert response.status_code == 400 and assert_matches_schema(response)["error"]["code"] == "invalid"
     response = client.post(entries_url(campaign), "a=b", content_type="text/plain", **key)
-    assert response.status_code == 415
+    assert response.status_code == 415 and assert_matches_schema(response)["error"]["code"] == "unsupported_media_type"
     assert Entry.objects.count() == 0
 
 
@@ -228,12 +228,12 @@ def test_post_needs_the_csrf_token_with_the_session(campaign, key, volunteer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(volunteer)
     response = post_json(client, campaign, GOOD, **key)
-    assert response.status_code == 403 and "CSRF" in response.json()["error"]["message"]
+    assert response.status_code == 403 and "CSRF" in assert_matches_schema(response)["error"]["message"]
     assert Entry.objects.count() == 0
     client.get("/accounts/login/")  # the sign-in page sets the CSRF cookie, as in the app's web view
     token = client.cookies["csrftoken"].value
     response = post_json(client, campaign, GOOD, HTTP_X_CSRFTOKEN=token, **key)
-    assert response.status_code == 201 and Entry.objects.get().author == volunteer
+    assert response.status_code == 201 and assert_matches_schema(response)["id"] == Entry.objects.get(author=volunteer).pk
 
 
 def test_post_idempotency_replays_for_the_same_volunteer_only(client, campaign, key, volunteer):
@@ -241,8 +241,9 @@ def test_post_idempotency_replays_for_the_same_volunteer_only(client, campaign, 
     first = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **key)
     again = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **key)
     assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
-    assert first.json() == again.json() and Entry.objects.count() == 1
+    assert assert_matches_schema(first) == assert_matches_schema(again) and Entry.objects.count() == 1
     # Another volunteer of the same app reusing the key is another request, not a replay.
     client.force_login(UserFactory(username="second-volunteer"))
     other = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **key)
-    assert other.status_code == 422 and Entry.objects.count() == 1
+    assert other.status_code == 422 and assert_matches_schema(other)["error"]["code"] == "idempotency_key_reused"
+    assert Entry.objects.count() == 1
