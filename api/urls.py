@@ -1,6 +1,7 @@
 from django.urls import path
 
 from api.views_areas import AreaDetailApi, AreaListApi, AreaLookupApi
+from api.views_campaigns import CampaignDetailApi, CampaignEntriesApi, CampaignListApi
 from api.views_reports import (
     CategoryDetailApi,
     CategoryListApi,
@@ -28,4 +29,10 @@ urlpatterns = [
 urlpatterns += [
     path("scorecards/", ScorecardListApi.as_view(), name="scorecard-list"),
     path("scorecards/<str:code>/", ScorecardDetailApi.as_view(), name="scorecard-detail"),
+]
+
+urlpatterns += [
+    path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
+    path("campaigns/<str:slug>/", CampaignDetailApi.as_view(), name="campaign-detail"),
+    path("campaigns/<str:slug>/entries/", CampaignEntriesApi.as_view(), name="campaign-entries"),
 ]

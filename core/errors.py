@@ -132,6 +132,9 @@ class ErrorCode(StrEnum):
     UNKNOWN_ENTRY_TYPE = "unknown_entry_type"
     ENTRY_ALREADY_REPORTED = "entry_already_reported"
     PRIVATE_FIELD = "private_field"
+    # Campaign layers (REST API, exports, OGC API, tiles)
+    UNKNOWN_FIELD = "unknown_field"
+    VOLUNTEER_SIGN_IN_REQUIRED = "volunteer_sign_in_required"
 
     @property
     def kind(self) -> Kind:
@@ -170,7 +173,8 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.NOT_A_PARTICIPANT: Kind.FORBIDDEN,
     ErrorCode.OWN_ENTRY: Kind.FORBIDDEN,
     ErrorCode.ENTRY_ALREADY_REPORTED: Kind.CONFLICT,
-    ErrorCode.PRIVATE_FIELD: Kind.FORBIDDEN,
+    # Campaign layers (a private field asked of a public output, PRIVATE_FIELD, is a bad request: 400)
+    ErrorCode.VOLUNTEER_SIGN_IN_REQUIRED: Kind.UNAUTHENTICATED,
 }
 
 

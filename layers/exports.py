@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.errors import DomainError, json_error_response
-from layers import selectors
+from campaigns.outputs import campaign_get_public, entry_answer_columns, entry_output_fields
+from core.errors import DomainError, ErrorCode, json_error_response
+from layers import campaign_entries, selectors
 from reports.selectors import report_filters_parse
 
 
@@ -48,10 +49,10 @@ def _lines(sql: str, params, prefix: bytes):
         yield prefix + (b"\n" + prefix).join(selectors.feature_bytes(rows)) + b"\n"
 
 
-def _csv_chunks(sql: str, params):
+def _csv_chunks(sql: str, params, header: list[str] = selectors.CSV_HEADER):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(selectors.CSV_HEADER)
+    writer.writerow(header)
     yield ("\ufeff" + buffer.getvalue()).encode()
     for rows in selectors.stream_rows(sql, params):
         buffer.seek(0)
@@ -103,3 +104,37 @@ def local_governments_export(request: HttpRequest) -> HttpResponse:
         return report_error_response(exc)
     sql, params = selectors.area_rows_sql(kind="local_governments", simplify=simplify, with_counts=filters)
     return _stream(_geojson_chunks(sql, params), "application/geo+json", "local_governments.geojson")
+
+
+def public_campaign(slug: str):
+    """The campaign whose entries a public output shows, or a 404 DomainError."""
+    campaign = campaign_get_public(slug=slug)
+    if campaign is None:
+        raise DomainError(ErrorCode.NOT_FOUND, _("No campaign %(slug)s.") % {"slug": slug})
+    return campaign
+
+
+EXPORT_PARAMS = {"fields"}
+
+
+@require_GET
+def campaign_entries_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """/exports/campaigns/<slug>/entries.{geojson,csv,ndjson}: the campaign's public entries, public answers only."""
+    try:
+        campaign = public_campaign(slug)
+        unknown = sorted(set(request.GET) - EXPORT_PARAMS)
+        if unknown:
+            raise DomainError(ErrorCode.UNKNOWN_PARAMETER, _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)})
+        keys = entry_output_fields(campaign=campaign, requested=request.GET.get("fields"))
+    except DomainError as exc:
+        return json_error_response(exc)
+    query = campaign_entries.EntryQuery(campaign_id=campaign.pk, keys=keys)
+    name = f"{campaign.slug}-entries.{fmt}"
+    if fmt == "csv":
+        columns = entry_answer_columns(campaign=campaign, keys=keys)
+        header, sql, params = campaign_entries.entry_csv(query, columns=columns)
+        return _stream(_csv_chunks(sql, params, header), "text/csv; charset=utf-8", name)
+    sql, params = campaign_entries.entry_export_sql(query)
+    if fmt == "geojson":
+        return _stream(_geojson_chunks(sql, params, spliced=True), "application/geo+json", name)
+    return _stream(_lines(sql, params, b""), "application/x-ndjson", name)

@@ -18,9 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from campaigns.models import Campaign
+from campaigns.outputs import campaign_get_public, entry_output_fields
+from campaigns.selectors import campaign_list
 from core.errors import DomainError
 from core.parsing import parse_bbox, parse_datetime_param, parse_id
-from layers import selectors
+from layers import campaign_entries, selectors
 from layers.exports import error_response, report_error_response
 from layers.openapi import openapi_document
 from reports.selectors import report_filters_parse
@@ -54,6 +57,9 @@ COLLECTIONS = {
 }
 REPORT_PARAMS = {"category", "status", "local_government"}
 ITEM_PARAMS = {"limit", "bbox", "bbox-crs", "datetime", "cursor", "f"}
+# A campaign's entries: one collection per campaign, `campaign-<slug>`.
+CAMPAIGN_PREFIX = "campaign-"
+CAMPAIGN_PARAMS = {"offset", "properties"}
 
 
 def _wants_html(request: HttpRequest) -> bool:
@@ -115,9 +121,17 @@ def conformance(request: HttpRequest) -> HttpResponse:
     return _json(data)
 
 
+def _campaign(collection_id: str) -> Campaign | None:
+    """The campaign of a `campaign-<slug>` collection id, or None."""
+    if not collection_id.startswith(CAMPAIGN_PREFIX):
+        return None
+    return campaign_get_public(slug=collection_id.removeprefix(CAMPAIGN_PREFIX))
+
+
 @require_GET
 def api_document(request: HttpRequest) -> HttpResponse:
-    document = openapi_document(request.build_absolute_uri(reverse("layers:ogc-landing")).rstrip("/"), list(COLLECTIONS))
+    collection_ids = list(COLLECTIONS) + [CAMPAIGN_PREFIX + slug for slug in campaign_list(public=True).values_list("slug", flat=True)]
+    document = openapi_document(request.build_absolute_uri(reverse("layers:ogc-landing")).rstrip("/"), collection_ids)
     if request.GET.get("f") == "html":
         return render(request, "layers/ogc_api.html", {"document": document})
     return _json(document, OPENAPI)
@@ -148,13 +162,42 @@ def _collection(request: HttpRequest, collection_id: str) -> dict:
     }
 
 
+def _campaign_collection(request: HttpRequest, campaign: Campaign, bbox: list[float] | None) -> dict:
+    collection_id = CAMPAIGN_PREFIX + campaign.slug
+    return {
+        "id": collection_id,
+        "title": campaign.title,
+        "description": campaign.description or _("Entries of the mapping campaign %(title)s.") % {"title": campaign.title},
+        "itemType": "feature",
+        "crs": [CRS84],
+        "storageCrs": CRS84,
+        "extent": {
+            "spatial": {"bbox": [bbox] if bbox else [], "crs": CRS84},
+            "temporal": {
+                "interval": [[campaign.starts_at.isoformat(), campaign.ends_at.isoformat()]],
+                "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+            },
+        },
+        "links": _links(request, "ogc-collection", collection_id) + [
+            {"href": _url(request, "ogc-items", collection_id, f="json"), "rel": "items", "type": GEOJSON, "title": _("Items")},
+            {"href": _url(request, "ogc-items", collection_id, f="html"), "rel": "items", "type": "text/html", "title": _("Items as HTML")},
+        ],
+    }
+
+
+def _campaign_collections(request: HttpRequest) -> list[dict]:
+    campaigns = list(campaign_list(public=True))
+    extents = campaign_entries.campaign_area_extents(campaign_ids=[campaign.pk for campaign in campaigns])
+    return [_campaign_collection(request, campaign, extents.get(campaign.pk)) for campaign in campaigns]
+
+
 @require_GET
 def collections(request: HttpRequest) -> HttpResponse:
     if bad := _bad_format(request):
         return bad
     data = {
         "links": _links(request, "ogc-collections"),
-        "collections": [_collection(request, collection_id) for collection_id in COLLECTIONS],
+        "collections": [_collection(request, collection_id) for collection_id in COLLECTIONS] + _campaign_collections(request),
     }
     if _wants_html(request):
         return render(request, "layers/ogc_collections.html", {"data": data})
@@ -165,9 +208,13 @@ def collections(request: HttpRequest) -> HttpResponse:
 def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
     if bad := _bad_format(request):
         return bad
-    if collection_id not in COLLECTIONS:
+    if (campaign := _campaign(collection_id)) is not None:
+        extents = campaign_entries.campaign_area_extents(campaign_ids=[campaign.pk])
+        data = _campaign_collection(request, campaign, extents.get(campaign.pk))
+    elif collection_id in COLLECTIONS:
+        data = _collection(request, collection_id)
+    else:
         return error_response("not_found", _("No such collection."), status=404)
-    data = _collection(request, collection_id)
     if _wants_html(request):
         return render(request, "layers/ogc_collection.html", {"data": data})
     return _json(data)
@@ -180,10 +227,12 @@ class ItemQuery:
     start: object
     end: object
     cursor: str | None
+    offset: int | None = None
 
 
 def _parse_items(collection_id: str, params) -> ItemQuery:
-    allowed = ITEM_PARAMS | (REPORT_PARAMS if collection_id == "reports" else set())
+    extra = REPORT_PARAMS if collection_id == "reports" else CAMPAIGN_PARAMS if collection_id.startswith(CAMPAIGN_PREFIX) else set()
+    allowed = ITEM_PARAMS | extra
     unknown = sorted(set(params) - allowed)
     if unknown:
         raise DomainError("unknown_parameter", _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)})
@@ -202,7 +251,12 @@ def _parse_items(collection_id: str, params) -> ItemQuery:
     start = end = None
     if params.get("datetime"):
         start, end = _parse_datetime(params["datetime"])
-    return ItemQuery(limit=min(limit, MAX_LIMIT), bbox=bbox, start=start, end=end, cursor=params.get("cursor") or None)
+    offset = None
+    if params.get("offset"):
+        offset = parse_id(params["offset"]) if params["offset"] != "0" else 0
+        if offset is None:
+            raise DomainError("invalid_parameter", _("offset must be a whole number, 0 or more."))
+    return ItemQuery(limit=min(limit, MAX_LIMIT), bbox=bbox, start=start, end=end, cursor=params.get("cursor") or None, offset=offset)
 
 
 def _parse_datetime(value: str):
@@ -221,11 +275,14 @@ def _parse_datetime(value: str):
 def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     if bad := _bad_format(request):
         return bad
-    if collection_id not in COLLECTIONS:
+    campaign = _campaign(collection_id)
+    if collection_id not in COLLECTIONS and campaign is None:
         return error_response("not_found", _("No such collection."), status=404)
     try:
         query = _parse_items(collection_id, request.GET)
-        if collection_id == "reports":
+        if campaign is not None:
+            features, matched = _campaign_items(request, campaign, query)
+        elif collection_id == "reports":
             features, matched = _report_items(request, query)
         else:
             features, matched = _area_items(collection_id, query)
@@ -239,10 +296,12 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     ]
     links.append({"href": _url(request, "ogc-collection", collection_id), "rel": "collection", "type": "application/json", "title": _("The collection")})
     if has_next:
-        links.append({"href": _with_params(request, cursor=str(features[-1][0])), "rel": "next", "type": GEOJSON, "title": _("Next page")})
+        # Keyset paging from here on, also after an offset.
+        links.append({"href": _with_params(request, cursor=str(features[-1][0]), offset=None), "rel": "next", "type": GEOJSON, "title": _("Next page")})
     if _wants_html(request):
+        title = campaign.title if campaign is not None else COLLECTIONS[collection_id]["title"]
         return render(request, "layers/ogc_items.html", {
-            "collection_id": collection_id, "title": COLLECTIONS[collection_id]["title"], "links": links,
+            "collection_id": collection_id, "title": title, "links": links,
             "features": [json.loads(text) for _fid, text in features],
             "matched": f"{COUNT_CAP:,}+" if matched is None else matched, "returned": len(features),
         })
@@ -258,10 +317,13 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
     return HttpResponse(body, content_type=GEOJSON)
 
 
-def _with_params(request: HttpRequest, **changes: str) -> str:
+def _with_params(request: HttpRequest, **changes: str | None) -> str:
     params = request.GET.copy()
     for key, value in changes.items():
-        params[key] = value
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
     return request.build_absolute_uri(request.path) + "?" + params.urlencode()
 
 
@@ -280,6 +342,26 @@ def _report_items(request: HttpRequest, query: ItemQuery) -> tuple[list[tuple], 
     return features, selectors.report_count(filters=filters, cap=COUNT_CAP)
 
 
+def _entry_query(campaign: Campaign, request: HttpRequest, query: ItemQuery | None = None, **extra) -> campaign_entries.EntryQuery:
+    keys = entry_output_fields(campaign=campaign, requested=request.GET.get("properties"), parameter="properties")
+    if query is None:
+        return campaign_entries.EntryQuery(campaign_id=campaign.pk, keys=keys, **extra)
+    return campaign_entries.EntryQuery(campaign_id=campaign.pk, keys=keys, bbox=query.bbox, start=query.start, end=query.end, **extra)
+
+
+def _campaign_items(request: HttpRequest, campaign: Campaign, query: ItemQuery) -> tuple[list[tuple], int]:
+    after = None
+    if query.cursor is not None:
+        after = parse_id(query.cursor)
+        if after is None:
+            raise DomainError("invalid_cursor", _("cursor must come from a next link."))
+    entries = _entry_query(campaign, request, query)
+    features = campaign_entries.entry_feature_page(
+        dataclasses.replace(entries, after_id=after), limit=query.limit + 1, offset=query.offset
+    )
+    return features, campaign_entries.entry_count(entries)
+
+
 def _area_items(collection_id: str, query: ItemQuery) -> tuple[list[tuple], int]:
     sql, params = selectors.area_rows_sql(kind=collection_id, bbox=query.bbox, after_code=query.cursor, limit=query.limit + 1)
     return selectors.fetch_all(sql, params), selectors.area_count(kind=collection_id, bbox=query.bbox)
@@ -290,7 +372,18 @@ def item(request: HttpRequest, collection_id: str, fid: str) -> HttpResponse:
     if bad := _bad_format(request):
         return bad
     text = None
-    if collection_id == "reports" and (report_id := parse_id(fid)) is not None:
+    if collection_id.startswith(CAMPAIGN_PREFIX):
+        campaign = _campaign(collection_id)
+        if campaign is not None and (entry_id := parse_id(fid)) is not None:
+            unknown = sorted(set(request.GET) - {"f", "properties"})
+            try:
+                if unknown:
+                    raise DomainError("unknown_parameter", _("Unknown query parameter: %(names)s.") % {"names": ", ".join(unknown)})
+                rows = campaign_entries.entry_feature_page(_entry_query(campaign, request, entry_id=entry_id), limit=1)
+            except DomainError as exc:
+                return report_error_response(exc)
+            text = rows[0][1] if rows else None
+    elif collection_id == "reports" and (report_id := parse_id(fid)) is not None:
         text = selectors.report_feature_get(report_id=report_id)
     elif collection_id in COLLECTIONS and collection_id != "reports":
         rows = selectors.fetch_all(*selectors.area_rows_sql(kind=collection_id, code=fid))

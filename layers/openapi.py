@@ -24,6 +24,10 @@ PARAMETERS = {
     "category": _param("category", "Reports only: category codes, comma-separated.", {"type": "string"}),
     "status": _param("status", "Reports only: open, closed, or statuses, comma-separated.", {"type": "string"}),
     "local_government": _param("local_government", "Reports only: KOSTAT code of a local government or province.", {"type": "string"}),
+    "offset": _param("offset", "Campaign collections only: skip this many items (then follow `next` links).",
+                     {"type": "integer", "minimum": 0}),
+    "properties": _param("properties", "Campaign collections only: public answer keys to show, comma-separated; a private one is a 400.",
+                         {"type": "array", "items": {"type": "string"}}, "form", False),
     "collectionId": {"name": "collectionId", "in": "path", "required": True, "schema": {"type": "string"}},
     "featureId": {"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}},
 }
@@ -71,7 +75,7 @@ SCHEMAS = {
 
 
 def openapi_document(base_url: str, collection_ids: list[str]) -> dict:
-    items_params = [_ref(name) for name in ("collectionId", "limit", "bbox", "datetime", "cursor", "category", "status", "local_government", "f")]
+    items_params = [_ref(name) for name in ("collectionId", "limit", "bbox", "datetime", "cursor", "category", "status", "local_government", "offset", "properties", "f")]
     return {
         "openapi": "3.0.3",
         "info": {
@@ -96,7 +100,7 @@ def openapi_document(base_url: str, collection_ids: list[str]) -> dict:
                 "description": "Collections: " + ", ".join(collection_ids) + ".",
                 "responses": {"200": _response("A page of features.", "application/geo+json", "featureCollectionGeoJSON"), "400": ERROR, "404": ERROR}}},
             "/collections/{collectionId}/items/{featureId}": {"get": {
-                "summary": "One feature", "operationId": "getFeature", "parameters": [_ref("collectionId"), _ref("featureId"), _ref("f")],
+                "summary": "One feature", "operationId": "getFeature", "parameters": [_ref("collectionId"), _ref("featureId"), _ref("properties"), _ref("f")],
                 "responses": {"200": _response("The feature.", "application/geo+json", "featureGeoJSON"), "404": ERROR}}},
             "/api": {"get": {"summary": "This API definition", "operationId": "getApiDefinition",
                              "responses": {"200": {"description": "The OpenAPI document.",

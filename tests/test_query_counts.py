@@ -44,7 +44,8 @@ N = 2
 @dataclass(frozen=True)
 class Endpoint:
     url: str
-    rows: str = "reports"  # what grows: "reports", "comments" (of {report}), "categories" or "areas" (through {limit})
+    rows: str = "reports"  # what grows: "reports", "comments" (of {report}), "categories", "areas" (through {limit}),
+    # "campaigns", or "entries" (of {campaign})
     staff: bool = False
     aggregate: bool = False  # shows counts per government rather than the reports
 
@@ -70,6 +71,10 @@ ENDPOINTS = {
     "staff-queue": Endpoint("/staff/", staff=True),
     "feed-area": Endpoint("/alerts/feeds/area/11010.atom"),
     "feed-near": Endpoint(f"/alerts/feeds/near.atom?lon={JONGNO[0]}&lat={JONGNO[1]}&radius=2000"),
+    "rest-campaigns": Endpoint("/api/v1/campaigns/", rows="campaigns"),
+    "rest-campaign-entries": Endpoint("/api/v1/campaigns/{campaign}/entries/", rows="entries"),
+    "ogc-campaign-items": Endpoint("/ogc/collections/campaign-{campaign}/items?limit=100", rows="entries"),
+    "export-campaign-geojson": Endpoint("/exports/campaigns/{campaign}/entries.geojson", rows="entries"),
 }
 
 
@@ -84,6 +89,7 @@ class Rows:
         self.app = api_client_create(name="Counting app")
         self.categories = [self._category() for _ in range(2)]
         self.reports: list[Report] = []
+        self.campaigns: list = []
 
     def _category(self):
         category = CategoryFactory()
@@ -96,6 +102,8 @@ class Rows:
         """Add n rows; return a marker of the newest that its listing shows."""
         if kind == "areas":
             return ""  # the boundaries are there already: `limit` sets how many are listed
+        if kind in ("campaigns", "entries"):
+            return self._campaign_rows(kind, n)
         if kind == "categories":
             made = [self._category() for _ in range(n)]
             return made[-1].code
@@ -122,6 +130,28 @@ class Rows:
                 report_assign(report=report, actor=self.officer, department=self.department, officer=self.officer)
             self.reports.append(report)
         return str(self.reports[-1].pk)
+
+
+    def _campaign_rows(self, kind: str, n: int) -> str:
+        """Campaigns with a partner and an entry each; or entries (with a photo, public and private answers) of the first."""
+        from campaigns.models import Organisation
+        from tests.campaign_factories import JONGNO_POINTS, make_campaign, make_entry
+
+        if kind == "campaigns" or not self.campaigns:
+            for _ in range(n if kind == "campaigns" else 1):
+                index = len(self.campaigns)
+                campaign = make_campaign(slug=f"counted-{index}")
+                campaign.partners.add(Organisation.objects.create(name=f"동네단체 {index}", slug=f"partner-{index}"))
+                make_entry(campaign, at=JONGNO_POINTS[0])
+                self.campaigns.append(campaign)
+            if kind == "campaigns":
+                return self.campaigns[-1].slug
+        campaign = self.campaigns[0]
+        start = campaign.entries.count()
+        for k in range(start, start + n):
+            make_entry(campaign, at=JONGNO_POINTS[k % len(JONGNO_POINTS)], photos={"photo": [photo_upload()]},
+                       answers={"entrance": "flat", "note": f"entry-{k}", "contact": "비공개"})
+        return f"entry-{start + n - 1}"
 
 
 def _measure(client, url: str) -> tuple[int, str]:
@@ -159,7 +189,8 @@ def test_query_count_is_the_baseline_and_flat_in_rows(client, name):
     for n in (N, 3 * N):
         marker = rows.add(endpoint.rows, n - added)
         added = n
-        url = endpoint.url.format(limit=n, report=rows.reports[0].pk if rows.reports else "")
+        url = endpoint.url.format(limit=n, report=rows.reports[0].pk if rows.reports else "",
+                                  campaign=rows.campaigns[0].slug if rows.campaigns else "")
         if n == N:
             _measure(client, url)  # warm-up: per-process caches (content types, translations) fill once
         count, body = _measure(client, url)

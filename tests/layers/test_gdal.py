@@ -37,3 +37,21 @@ def test_ogr2ogr_copies_every_report_through_next_links(live_server, twenty_repo
     assert twenty_reports == 20
     assert len(data["features"]) == 20
     assert {f["properties"]["category_code"] for f in data["features"]} == {"gdal-test"}
+
+
+@pytest.fixture
+def mapped_campaign(transactional_db):
+    from tests.campaign_factories import JONGNO_POINTS, make_campaign, make_entry
+
+    campaign = make_campaign(slug="gdal-campaign")
+    for index in range(5):
+        make_entry(campaign, at=JONGNO_POINTS[index], answers={"entrance": "flat", "note": f"gdal-note-{index}", "contact": "gdal-private"})
+    return campaign
+
+
+def test_ogrinfo_reads_a_campaign_collection_through_next_links(live_server, mapped_campaign):
+    out = run("ogrinfo", "-ro", "-so", f"OAPIF:{live_server.url}/ogc")
+    assert ": campaign-gdal-campaign " in out
+    out = run("ogrinfo", "-ro", "-al", "-oo", "PAGE_SIZE=2", f"OAPIF:{live_server.url}/ogc/collections/campaign-gdal-campaign")
+    assert out.count("OGRFeature(") == 5 and all(f"gdal-note-{index}" in out for index in range(5))
+    assert "gdal-private" not in out
