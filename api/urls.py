@@ -1,6 +1,7 @@
 from django.urls import path
 
 from api.views_areas import AreaDetailApi, AreaListApi, AreaLookupApi
+from api.views_polls import PollBallotsApi, PollDetailApi, PollListApi, PollVoteApi
 from api.views_reports import (
     CategoryDetailApi,
     CategoryListApi,
@@ -28,4 +29,11 @@ urlpatterns = [
 urlpatterns += [
     path("scorecards/", ScorecardListApi.as_view(), name="scorecard-list"),
     path("scorecards/<str:code>/", ScorecardDetailApi.as_view(), name="scorecard-detail"),
+]
+
+urlpatterns += [
+    path("polls/", PollListApi.as_view(), name="poll-list"),
+    path("polls/<int:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
+    path("polls/<int:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
+    path("polls/<int:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
 ]

@@ -50,10 +50,13 @@ INSTALLED_APPS = [
     "reports",
     "clients",
     "accounts",
+    "residency",
     "staff",
     "alerts",
     "privacy",
     "scorecards",
+    "polls",
+    "ratings",
     "notifications",
     # Channels over the domain
     "mapping",
@@ -362,3 +365,12 @@ SCORECARD_MIN_REPORTS = env_int("SCORECARD_MIN_REPORTS", 30)
 SCORECARD_MIN_EQUITY_REPORTS = env_int("SCORECARD_MIN_EQUITY_REPORTS", 20)
 # A scorecard's level and peer group share one set of values: one enum in the OpenAPI schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScorecardPeerGroupEnum"] = "scorecards.models.PeerGroup"
+
+# Polls, residency and service ratings (issue 16).
+# The 본인인증 adapter (residency.identity); the test adapter takes the DI from the request, so it is
+# never the default in production: there, identity verification is off until an adapter is configured.
+IDENTITY_PROVIDER_ADAPTER = env_str("IDENTITY_PROVIDER_ADAPTER", "" if PRODUCTION else "residency.identity.TestIdentityAdapter")
+# Key of the HMACs residency and polls store (DI, roll addresses, codes, voter keys); SECRET_KEY when empty.
+# Changing it orphans them: verified identities, rolls and codes must then be redone.
+RESIDENCY_HASH_KEY = env_str("RESIDENCY_HASH_KEY", "")
+RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 30)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("alerts/", include("mapping.alert_urls")),
     path("scorecards/", include("scorecards.urls")),
+    path("polls/", include("polls.urls")),
+    path("ratings/", include("ratings.urls")),
     path("", include("mapping.urls")),
     # Uploaded photos, in every environment, through the view that checks who may see them.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", photo, name="media"),
