@@ -32,7 +32,10 @@ def test_a_resident_votes_changes_and_sees_the_receipt_once(client):
     client.force_login(voter)
     assert poll.question in client.get("/polls/").content.decode()
     page = client.get(f"/polls/{poll.pk}/").content.decode()
-    assert 'id="vote-form"' in page and 'name="change"' not in page
+    assert 'id="vote-form"' in page and 'name="change"' not in page and "투표하기" in page  # Korean by default
+    client.cookies["django_language"] = "en"
+    assert 'id="vote-button">Vote<' in client.get(f"/polls/{poll.pk}/").content.decode()
+    client.cookies["django_language"] = "ko"
     voted = client.post(f"/polls/{poll.pk}/", {"choices": ["1"]})
     receipt = Ballot.objects.get().receipt
     assert voted.status_code == 200 and f'id="receipt">{receipt}<' in voted.content.decode()
