@@ -99,3 +99,20 @@ def test_double_votes_outsiders_anonymous_and_closed_polls_are_refused(client):
     assert list(Ballot.objects.values_list("choices", flat=True)) == [[2]]
     missing = client.get("/api/v1/polls/999999/")
     assert missing.status_code == 404 and assert_matches_schema(missing)["error"]["code"] == "not_found"
+
+
+def test_the_list_costs_the_same_queries_for_3_or_9_polls(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/polls/").status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        _live_poll(rule=Rule.RESIDENTS, areas=[dong("청운효자동")])
+    few = count()
+    for _ in range(6):
+        _live_poll(rule=Rule.RESIDENTS, areas=[dong("사직동")])
+    assert count() == few
