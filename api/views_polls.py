@@ -15,6 +15,8 @@ from rest_framework.views import APIView
 
 from api.serializers import ErrorResponseSerializer
 from api.serializers_polls import PollDetailSerializer, PollSerializer, VoteInputSerializer, VoteOutputSerializer
+from clients.authentication import ApiKeyAuthentication, ApiKeyRateThrottle
+from clients.models import ApiKey, Scope
 from core.errors import DomainError, ErrorCode
 from polls.selectors import (
     poll_get,
@@ -26,7 +28,7 @@ from polls.selectors import (
     poll_tally,
     poll_voter_count,
 )
-from polls.services import poll_publish_if_due, poll_vote
+from polls.services import poll_app_grant_user, poll_publish_if_due, poll_vote
 
 ID = OpenApiParameter("poll_id", int, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(ErrorResponseSerializer, description=_lazy("No such poll"))
@@ -92,16 +94,25 @@ class PollDetailApi(APIView):
         return Response(PollDetailSerializer(body).data)
 
 
-class PollVoteApi(APIView):
-    """Vote as the signed-in person (session cookie and CSRF token, as the site's own pages)."""
+VOTER_HEADER = OpenApiParameter(
+    "X-Dongne-Voter", str, OpenApiParameter.HEADER, required=False,
+    description=_lazy("With an API key (submit scope): the grant the resident gave this app at /polls/residence/; the app votes for them."),
+)
 
-    authentication_classes = [SessionAuthentication]
+
+class PollVoteApi(APIView):
+    """Vote as the signed-in person: their session (cookie and CSRF token, as the site's own pages), or
+    an app's API key with the grant the person gave that app (X-Dongne-Voter)."""
+
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]  # the key first: a bad one is a 401
+    throttle_classes = [ApiKeyRateThrottle]
 
     @extend_schema(
-        parameters=[ID], request=VoteInputSerializer,
+        parameters=[ID, VOTER_HEADER], request=VoteInputSerializer,
         responses={
             201: VoteOutputSerializer,
             400: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Invalid choices")),
+            401: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Unknown, revoked or expired API key")),
             403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, or not eligible")),
             404: NOT_FOUND,
             409: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Already voted, not voted yet (change), or outside the poll's window")),
@@ -110,12 +121,17 @@ class PollVoteApi(APIView):
     )
     def post(self, request, poll_id: int):
         poll = poll_get(poll_id=poll_id)
-        if not request.user.is_authenticated:
+        voter = request.user
+        if isinstance(request.auth, ApiKey):
+            if not request.auth.has_scope(Scope.SUBMIT):
+                raise DomainError(ErrorCode.API_KEY_SCOPE, _("This API key may not submit (it needs the submit scope)."))
+            voter = poll_app_grant_user(token=request.headers.get("X-Dongne-Voter", ""), client=request.auth.client)
+        if not voter.is_authenticated:
             raise DomainError(ErrorCode.PERMISSION_DENIED, _("Sign in to take part."))
         serializer = VoteInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise DomainError(ErrorCode.INVALID_CHOICE, _("Choose one of the poll's choices."), fields=serializer.errors)
-        receipt = poll_vote(poll=poll, user=request.user, choices=serializer.validated_data["choices"], change=serializer.validated_data["change"])
+        receipt = poll_vote(poll=poll, user=voter, choices=serializer.validated_data["choices"], change=serializer.validated_data["change"])
         return Response({"receipt": receipt}, status=status.HTTP_201_CREATED)
 
 
