@@ -18,6 +18,7 @@ from api.serializers_polls import PollDetailSerializer, PollSerializer, VoteInpu
 from clients.authentication import ApiKeyAuthentication, ApiKeyRateThrottle
 from clients.models import ApiKey, Scope
 from core.errors import DomainError, ErrorCode
+from core.parsing import parse_id
 from polls.selectors import (
     poll_get,
     poll_list,
@@ -49,7 +50,15 @@ def _tally(counts: dict[int, int]) -> list[dict]:
     return [{"number": n, "votes": c} for n, c in sorted(counts.items())]
 
 
-def _poll(poll_id: int, now):
+def _id(poll_id: str) -> int:
+    number = parse_id(poll_id)
+    if number is None:
+        raise DomainError(ErrorCode.NOT_FOUND, _("No such poll."))
+    return number
+
+
+def _poll(poll_id: str, now):
+    poll_id = _id(poll_id)
     poll = poll_get(poll_id=poll_id)
     if poll.log_published_at is None and poll.is_closed(now):
         poll_publish_if_due(poll=poll, now=now)
@@ -67,7 +76,7 @@ class PollListApi(APIView):
 
 class PollDetailApi(APIView):
     @extend_schema(parameters=[ID], responses={200: PollDetailSerializer, 404: NOT_FOUND}, operation_id="polls_retrieve")
-    def get(self, request, poll_id: int):
+    def get(self, request, poll_id: str):
         now = timezone.now()
         poll = _poll(poll_id, now)
         results = None
@@ -119,8 +128,8 @@ class PollVoteApi(APIView):
         },
         operation_id="polls_vote",
     )
-    def post(self, request, poll_id: int):
-        poll = poll_get(poll_id=poll_id)
+    def post(self, request, poll_id: str):
+        poll = poll_get(poll_id=_id(poll_id))
         voter = request.user
         if isinstance(request.auth, ApiKey):
             if not request.auth.has_scope(Scope.SUBMIT):
@@ -147,7 +156,7 @@ class PollBallotsApi(APIView):
         },
         operation_id="polls_ballots",
     )
-    def get(self, request, poll_id: int):
+    def get(self, request, poll_id: str):
         poll = _poll(poll_id, timezone.now())
         text = poll_log_text(poll=poll)
         response = HttpResponse(text.encode(), content_type="application/jsonl; charset=utf-8")
