@@ -2,6 +2,7 @@ from django.urls import path
 
 from api.views_areas import AreaDetailApi, AreaListApi, AreaLookupApi
 from api.views_campaigns import CampaignDetailApi, CampaignEntriesApi, CampaignListApi
+from api.views_polls import PollBallotsApi, PollDetailApi, PollListApi, PollVoteApi
 from api.views_reports import (
     CategoryDetailApi,
     CategoryListApi,
@@ -35,4 +36,8 @@ urlpatterns += [
     path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
     path("campaigns/<str:slug>/", CampaignDetailApi.as_view(), name="campaign-detail"),
     path("campaigns/<str:slug>/entries/", CampaignEntriesApi.as_view(), name="campaign-entries"),
+    path("polls/", PollListApi.as_view(), name="poll-list"),
+    path("polls/<str:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
+    path("polls/<str:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
+    path("polls/<str:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
 ]

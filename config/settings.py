@@ -50,11 +50,14 @@ INSTALLED_APPS = [
     "reports",
     "clients",
     "accounts",
+    "residency",
     "staff",
     "alerts",
     "privacy",
     "scorecards",
     "campaigns",
+    "polls",
+    "ratings",
     "notifications",
     # Channels over the domain
     "mapping",
@@ -376,3 +379,14 @@ SCORECARD_MIN_DELAY_REPEATS = env_int("SCORECARD_MIN_DELAY_REPEATS", 10)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScorecardPeerGroupEnum"] = "scorecards.models.PeerGroup"
 # Campaigns: a 250 m grid may have at most this many cells (a city is ~1,000-10,000).
 CAMPAIGN_MAX_GRID_UNITS = env_int("CAMPAIGN_MAX_GRID_UNITS", 20_000)
+
+# Polls, residency and service ratings (issue 16).
+# The 본인인증 adapter (residency.identity); the test adapter takes the DI from the request, so it is
+# never the default in production: there, identity verification is off until an adapter is configured.
+IDENTITY_PROVIDER_ADAPTER = env_str("IDENTITY_PROVIDER_ADAPTER", "" if PRODUCTION else "residency.identity.TestIdentityAdapter")
+# Key of the HMACs residency and polls store (DI, roll addresses, codes, voter keys); SECRET_KEY when empty.
+# Changing it orphans them: verified identities, rolls and codes must then be redone.
+RESIDENCY_HASH_KEY = env_str("RESIDENCY_HASH_KEY", "")
+RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 30)
+# How long a resident's grant lets one app vote for them (polls.services.poll_app_grant_issue).
+POLL_APP_GRANT_DAYS = env_int("POLL_APP_GRANT_DAYS", 90)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("alerts/", include("mapping.alert_urls")),
     path("scorecards/", include("scorecards.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("polls/", include("polls.urls")),
+    path("ratings/", include("ratings.urls")),
     path("", include("mapping.urls")),
     # Uploaded photos, in every environment, through the view that checks who may see them.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", photo, name="media"),

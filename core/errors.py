@@ -135,6 +135,27 @@ class ErrorCode(StrEnum):
     # Campaign layers (REST API, exports, OGC API, tiles)
     UNKNOWN_FIELD = "unknown_field"
     VOLUNTEER_SIGN_IN_REQUIRED = "volunteer_sign_in_required"
+    # Polls, residency and service ratings (issue 16)
+    IDENTITY_REFUSED = "identity_refused"
+    IDENTITY_UNAVAILABLE = "identity_unavailable"
+    IDENTITY_ALREADY_USED = "identity_already_used"
+    INVALID_INVITATION_CODE = "invalid_invitation_code"
+    INVITATION_CODE_USED = "invitation_code_used"
+    INVALID_ROLL = "invalid_roll"
+    EMAIL_NOT_CONFIRMED = "email_not_confirmed"
+    NOT_ELIGIBLE = "not_eligible"
+    INVALID_POLL = "invalid_poll"
+    POLL_NOT_OPEN = "poll_not_open"
+    POLL_CLOSED = "poll_closed"
+    ALREADY_VOTED = "already_voted"
+    NOT_VOTED = "not_voted"
+    INVALID_CHOICE = "invalid_choice"
+    RESULTS_HIDDEN = "results_hidden"
+    LOG_NOT_PUBLISHED = "log_not_published"
+    INVALID_RATING = "invalid_rating"
+    RATING_LINK_INVALID = "rating_link_invalid"
+    RATING_ALREADY_GIVEN = "rating_already_given"
+    RATING_NOT_REPORTER = "rating_not_reporter"
 
     @property
     def kind(self) -> Kind:
@@ -175,6 +196,22 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.ENTRY_ALREADY_REPORTED: Kind.CONFLICT,
     # Campaign layers (a private field asked of a public output, PRIVATE_FIELD, is a bad request: 400)
     ErrorCode.VOLUNTEER_SIGN_IN_REQUIRED: Kind.UNAUTHENTICATED,
+    # Polls, residency and service ratings (issue 16)
+    ErrorCode.IDENTITY_UNAVAILABLE: Kind.UNAVAILABLE,
+    ErrorCode.IDENTITY_ALREADY_USED: Kind.CONFLICT,
+    ErrorCode.INVALID_INVITATION_CODE: Kind.NOT_FOUND,
+    ErrorCode.INVITATION_CODE_USED: Kind.CONFLICT,
+    ErrorCode.EMAIL_NOT_CONFIRMED: Kind.FORBIDDEN,
+    ErrorCode.NOT_ELIGIBLE: Kind.FORBIDDEN,
+    ErrorCode.POLL_NOT_OPEN: Kind.CONFLICT,
+    ErrorCode.POLL_CLOSED: Kind.CONFLICT,
+    ErrorCode.ALREADY_VOTED: Kind.CONFLICT,
+    ErrorCode.NOT_VOTED: Kind.CONFLICT,
+    ErrorCode.RESULTS_HIDDEN: Kind.FORBIDDEN,
+    ErrorCode.LOG_NOT_PUBLISHED: Kind.CONFLICT,
+    ErrorCode.RATING_LINK_INVALID: Kind.NOT_FOUND,
+    ErrorCode.RATING_ALREADY_GIVEN: Kind.CONFLICT,
+    ErrorCode.RATING_NOT_REPORTER: Kind.FORBIDDEN,
 }
 
 

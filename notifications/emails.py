@@ -25,6 +25,8 @@ from alerts.signals import subscription_needs_confirmation
 from core.site import site_url
 from notifications.outbox import message_enqueue
 from notifications.worker import NOTIFY_REPORT_CREATED, job_defer
+from ratings.services import rating_token
+from ratings.signals import rating_not_solved
 from reports.models import Report, ReportEvent, Support
 from reports.signals import (
     report_created,
@@ -245,3 +247,28 @@ def on_staff_invitation_created(sender, invitation, **kwargs) -> None:
         "signup_url": site_url(reverse("accounts:signup")),
     }
     _send([_message("staff/email/invitation", context, invitation.email)])
+
+
+# --- service ratings (ratings.signals; issue 16) ----------------------------------------------------
+
+
+@receiver(report_status_changed, dispatch_uid="notifications.ask_for_rating")
+def on_report_closed_ask_for_rating(sender, report: Report, event: ReportEvent, **kwargs) -> None:
+    """When a report closes, its reporter gets a private link to rate the handling (1-5) and say if it is solved."""
+    if event.kind != ReportEvent.Kind.STATUS or event.to_status != "closed":
+        return
+    report = Report.objects.select_related("category", "local_government", "reporter").get(pk=report.pk)
+    address = report.reporter_email or (report.reporter.email if report.reporter_id else "")
+    if report.is_sample or not address or address.lower() in report_emails_stopped(report=report):
+        return
+    context = {"report": report, "url": site_url(reverse("ratings:rate", args=[rating_token(report=report, event=event)])), "days": settings.RATING_LINK_DAYS}
+    _send([_message("ratings/email/ask", context, address)])
+
+
+@receiver(rating_not_solved, dispatch_uid="notifications.rating_not_solved")
+def on_rating_not_solved(sender, rating, **kwargs) -> None:
+    """The reporter says a closed report is not solved: it is reopened, and its government's staff hear of it."""
+    report = Report.objects.select_related("category", "local_government").get(pk=rating.report_id)
+    context = {"report": report, "rating": rating, "url": staff_report_url(report)}
+    addresses = sorted({role.user.email for role in staff_recipients_for_new_report(report=report)})
+    _send([_message("ratings/email/not_solved", context, address) for address in addresses])
