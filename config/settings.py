@@ -255,17 +255,6 @@ WORKER_DB_RETRY_SECONDS = 2
 # The worker and its scheduler are procrastinate's (jobs in this database; the daily jobs are
 # periodic tasks in notifications/tasks.py). Its app comes before the apps that define tasks.
 INSTALLED_APPS.insert(INSTALLED_APPS.index("notifications"), "procrastinate.contrib.django")
-# Daily jobs of the worker, at local (Asia/Seoul) time; no cron needed.
-WORKER_SCHEDULE = [
-    {"name": "send_staff_digests", "call": "notifications.emails.send_staff_digests", "at": "08:00"},
-    {"name": "purge_personal_data", "call": "privacy.services.personal_data_purge", "at": "03:00"},
-    {"name": "repair_report_cells", "call": "layers.maintenance.reportcells_repair", "at": "04:00"},
-    {"name": "refresh_scorecards", "call": "scorecards.services.scorecards_refresh", "at": "05:00"},
-]
-# Jobs the worker runs every so many seconds (same locking as the daily ones).
-WORKER_PERIODIC = [
-    {"name": "refresh_changed_scorecards", "call": "scorecards.services.scorecards_refresh_changed",
-     "every_seconds": env_int("SCORECARD_REFRESH_CHANGED_SECONDS", 60)},
 # A persistent connection killed by a database restart is noticed before use, not by a request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Write services retry a deadlock or serialization failure this many times in all (core.db).

@@ -18,7 +18,7 @@ from notifications.emails import report_created_notify, send_staff_digests
 from notifications.outbox import message_deliver
 from notifications.worker import DELIVER_MESSAGE, NOTIFY_REPORT_CREATED, OUTBOX_QUEUE
 from privacy.services import personal_data_purge
-from scorecards.services import scorecards_refresh
+from scorecards.services import scorecards_refresh, scorecards_refresh_changed
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,19 @@ def daily_report_cells_repair(timestamp: int) -> None:
 @app.task(name="notifications.refresh_scorecards", queueing_lock="refresh_scorecards")
 def daily_scorecards_refresh(timestamp: int) -> None:
     logger.info("Scorecards refreshed: %s", scorecards_refresh())
+
+
+# Every minute: the cheap catch-ups between nights (each does nothing when nothing changed).
+EVERY_MINUTE = "* * * * *"
+
+
+@app.periodic(cron=EVERY_MINUTE)
+@app.task(name="notifications.refresh_changed_scorecards", queueing_lock="refresh_changed_scorecards")
+def refresh_changed_scorecards(timestamp: int) -> None:
+    """The scorecards of the governments whose reports or supports changed since the last run."""
+    refreshed = scorecards_refresh_changed()
+    if refreshed:
+        logger.info("Scorecards refreshed for changed governments: %s", refreshed)
 
 
 @app.periodic(cron="*/5 * * * *")

@@ -47,14 +47,11 @@ def job_defer(task_name: str, *, schedule_at: datetime | None = None, **task_kwa
 
 def jobs_run_here(*, limit: int = 10_000) -> int:
     """Run the due jobs now, in this thread, on Django's connection; returns how many ran.
-def scheduled_jobs_run_due(*, now: datetime | None = None, jobs: list[dict] | None = None) -> list[str]:
-    """Run every job of WORKER_SCHEDULE whose daily time has passed since its last run; returns their names.
 
     The worker proper runs each job in a thread of its own on its own connection; this runs them
     as the worker would, but inside the caller's transaction, so a test (whose transaction never
     commits) or a one-off command sees them. A job that raises is marked failed and the error
     goes up. One query when nothing is due.
-    `jobs` with `every_seconds` instead of `at` (WORKER_PERIODIC) run when that long has passed.
     """
     with connection.cursor() as cursor:
         cursor.execute(
@@ -85,22 +82,6 @@ def scheduled_jobs_run_due(*, now: datetime | None = None, jobs: list[dict] | No
             ran += 1
     finally:
         _connector.execute_query(sql.queries["unregister_worker"], worker_id=worker_id)
-    now = now or timezone.now()
-    ran = []
-    for job in settings.WORKER_SCHEDULE if jobs is None else jobs:
-        ScheduledRun.objects.get_or_create(job=job["name"])
-        with transaction.atomic():
-            run = ScheduledRun.objects.select_for_update(skip_locked=True).filter(job=job["name"]).first()
-            if run is None:  # another worker is running it
-                continue
-            due = now - timedelta(seconds=job["every_seconds"]) if "every_seconds" in job else last_due_time(job["at"], now)
-            if run.last_run_at is not None and run.last_run_at >= due:
-            logger.info("Running scheduled job %s", job["name"])
-            result = import_string(job["call"])()
-            logger.info("Scheduled job %s done: %s", job["name"], result)
-            run.last_run_at = now
-            run.save(update_fields=["last_run_at"])
-            ran.append(job["name"])
     return ran
 
 
@@ -123,44 +104,3 @@ def queue_state(*, now: datetime | None = None) -> dict:
         "queue_depth": depth,
         "oldest_pending_seconds": max(int((now - oldest).total_seconds()), 0) if oldest else 0,
     }
-class Worker:
-    def __init__(self, *, poll_seconds: float = 1.0, schedule: bool = True):
-        self.name = f"{socket.gethostname()}:{os.getpid()}"
-        self.poll_seconds = poll_seconds
-        self.schedule = schedule
-        self.stopping = False
-
-    def run_once(self) -> int:
-        heartbeat(self.name)
-        sent = outbox_deliver_due(limit=BATCH)
-        if self.schedule:
-            scheduled_jobs_run_due()
-            scheduled_jobs_run_due(jobs=settings.WORKER_PERIODIC)
-        return sent
-    def stop(self, *args) -> None:
-        self.stopping = True
-    def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
-        logger.info("Worker %s started", self.name)
-        while not self.stopping:
-            try:
-                sent = self.run_once()
-            except (OperationalError, InterfaceError) as exc:
-                # The database restarted or is unreachable: drop the dead connection, try again later.
-                logger.warning("Worker: database unavailable (%s); retrying in %ss", exc, settings.WORKER_DB_RETRY_SECONDS)
-                for conn in connections.all():
-                    try:
-                        conn.close()
-                    except (OperationalError, InterfaceError):
-                        pass
-                self._sleep(settings.WORKER_DB_RETRY_SECONDS)
-                continue
-            close_old_connections()
-            if sent < BATCH:  # a full batch means more are waiting: go on at once
-                self._sleep(self.poll_seconds)
-        logger.info("Worker %s stopped", self.name)
-    def _sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while not self.stopping and time.monotonic() < deadline:
-            time.sleep(min(0.2, seconds))

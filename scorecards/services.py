@@ -144,7 +144,8 @@ FROM {table} GROUP BY {units}, day ORDER BY day
 """
 
 
-# Service ratings of counted reports (ratings app) and closed polls (polls app), per government.
+# Participation around the reports, per government in sc_gov: service ratings of counted reports
+# (ratings app) and closed polls (polls app); examples never count.
 RATINGS_SQL = """
 SELECT b.gov_id, count(*), avg(r.score), stddev_samp(r.score), count(*) FILTER (WHERE NOT r.solved)
 FROM ratings_servicerating r JOIN sc_base b ON b.id = r.report_id
@@ -165,42 +166,10 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     governments = _current_governments()
     with transaction.atomic(), connection.cursor() as cursor:
-        # Two refreshes at once (the worker and the command) would both rewrite the rows: take turns.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('scorecards_refresh'))")
-        cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
-        if peer:
-            cursor.execute(
-                "INSERT INTO sc_gov VALUES " + ",".join(["(%s, %s)"] * len(peer)),
-                [value for item in peer.items() for value in item],
-            )
-        public_sql, public_params = (
-            Report.objects.public().counted().order_by()
-            .values("id", "local_government_id", "submunicipal_unit_id", "status", "outcome", "created_at",
-                    "acknowledged_at", "closed_at", "due_at")
-            .query.sql_with_params()
-        )
-        # The queryset's own placeholders are positional: inline them (compose_sql, the driver's mogrify).
-        public_sql = connection.ops.compose_sql(public_sql, public_params).replace("%", "%%")
-        cursor.execute(BASE_SQL.format(public=public_sql), {"now": now})
-        cursor.execute("ANALYZE sc_base")
-        counts = _counts(cursor)
-        close_gov = _km(cursor, "sc_km_close", "gov_id", "close_days", "closed", curve=True)
-        close_peer = _km(cursor, "sc_km_peer", "peer_group", "close_days", "closed", curve=True)
-        response_gov = _km(cursor, "sc_km_response", "gov_id", "response_days", "responded")
-        close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
-        population = _population()
-        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now)
         _take_turns(cursor)
         # Every change committed so far is in this recompute: the marks of changes are done with.
         cursor.execute("DELETE FROM scorecards_changedgovernment")
         rows, _bands_of = _compute(cursor, governments, governments, now)
-        campaigns_run = _campaigns_run(now)
-        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, campaigns_run, now)
-        cursor.execute(RATINGS_SQL, {"now": now})
-        ratings = {gov: row for gov, *row in cursor.fetchall()}
-        cursor.execute(POLLS_SQL, {"now": now})
-        polls = dict(cursor.fetchall())
-        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now, ratings, polls)
         Scorecard.objects.all().delete()
         Scorecard.objects.bulk_create(rows)
     return len(rows)
@@ -310,8 +279,9 @@ def _compute(cursor, targets: list[Area], everyone: list[Area], now: datetime, s
         counts = {**{area_id: row["counts"] for area_id, row in kept.items() if row["counts"]}, **counts}
         delay = {**{area_id: row["delay"] for area_id, row in kept.items() if row["delay"]}, **delay}
         others = {area_id: row["headline"] for area_id, row in kept.items()}
+    activity = _activity(cursor, now)
     rows, band_of = _rows(targets, peer, counts, close_gov, close_peer, response_gov, close_dong, _population(), delay,
-                          now, others)
+                          now, activity, others)
     for row in rows:
         row.detail["trends"] = trends.get(row.area_id) or _empty_trend(quarters)
     return rows, band_of
@@ -472,16 +442,10 @@ def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict
     return spread, ratio, breakdown
 
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, delay, now,
-          others: dict[int, tuple] | None = None) -> tuple[list[Scorecard], dict[int, int]]:
-    """Scorecards of `governments`; `counts`, `delay` and `others` (headline value and closed count of
-    governments not recomputed) cover the peer groups, for the funnels, bands and national rate."""
-def _campaigns_run(now) -> dict[int, int]:
-    """Campaigns each government organises that have started; examples (demo data) never count."""
-    return dict(
-        Campaign.objects.filter(is_example=False, starts_at__lte=now, organiser_government__isnull=False)
-        .values("organiser_government_id").annotate(n=Count("id")).values_list("organiser_government_id", "n")
-    )
+def _count(n: int) -> dict:
+    return {"value": n, "low": None, "high": None, "n": n}
+
+
 def _mean_rating(rated: int, mean, sd) -> dict:
     if not rated:
         return _missing("no_reports")
@@ -491,9 +455,41 @@ def _mean_rating(rated: int, mean, sd) -> dict:
     half = stats.Z95 * float(sd) / rated ** 0.5
     return {"value": _round(mean, 2), "low": _round(max(1.0, float(mean) - half), 2), "high": _round(min(5.0, float(mean) + half), 2), "n": rated}
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, campaigns_run, now) -> list[Scorecard]:
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now, ratings=None, polls=None) -> list[Scorecard]:
+def _activity(cursor, now: datetime) -> dict[int, dict]:
+    """The participation indicators of the governments in sc_gov (ratings, polls, campaigns)."""
+    found: dict[int, dict] = defaultdict(dict)
+    cursor.execute(RATINGS_SQL, {"now": now})
+    for gov, rated, mean, sd, not_solved in cursor.fetchall():
+        found[gov]["mean_rating"] = _mean_rating(rated, mean, sd)
+        found[gov]["not_solved_rate"] = _proportion(not_solved, rated)
+    cursor.execute(POLLS_SQL, {"now": now})
+    for gov, held in cursor.fetchall():
+        found[gov]["polls_held"] = _count(held)
+    # Campaigns each government organises that have started; examples (demo data) never count.
+    campaigns = (
+        Campaign.objects.filter(is_example=False, starts_at__lte=now, organiser_government__isnull=False)
+        .values("organiser_government_id").annotate(n=Count("id")).values_list("organiser_government_id", "n")
+    )
+    for gov, run in campaigns:
+        found[gov]["campaigns_run"] = _count(run)
+    return found
+
+
+def _activity_values(found: dict | None) -> dict:
+    found = found or {}
+    return {
+        "mean_rating": found.get("mean_rating") or _missing("no_reports"),
+        "not_solved_rate": found.get("not_solved_rate") or _proportion(0, 0),
+        "polls_held": found.get("polls_held") or _count(0),
+        "campaigns_run": found.get("campaigns_run") or _count(0),
+    }
+
+
+def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, delay, now,
+          activity: dict[int, dict], others: dict[int, tuple] | None = None) -> tuple[list[Scorecard], dict[int, int]]:
+    """Scorecards of `governments`; `counts`, `delay` and `others` (headline value and closed count of
+    governments not recomputed) cover the peer groups, for the funnels, bands and national rate."""
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -520,15 +516,9 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         for outcome, key in OUTCOME_KEYS.items():
             values[key] = _proportion(c[outcome], c["closed"])
         values["relative_reporting_delay"] = _relative_delay(delay.get(area.pk, no_delay), national)
-        rated, mean, sd, not_solved = (ratings or {}).get(area.pk, (0, None, None, 0))
-        values["mean_rating"] = _mean_rating(rated, mean, sd)
-        values["not_solved_rate"] = _proportion(not_solved, rated)
-        held = (polls or {}).get(area.pk, 0)
-        values["polls_held"] = {"value": held, "low": None, "high": None, "n": held}
+        values.update(_activity_values(activity.get(area.pk)))
         spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
-        run = campaigns_run.get(area.pk, 0)
-        values["campaigns_run"] = {"value": run, "low": None, "high": None, "n": run}
         for key in OBJECT_KEYS:
             if not BY_KEY[key].available:
                 values[key] = _missing("not_available")

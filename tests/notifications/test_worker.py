@@ -69,20 +69,27 @@ def test_the_other_daily_jobs_run_their_services(caplog):
     assert logged[0].startswith("Personal data purged: {")
     assert logged[1] == "Report cells checked, 0 differed"
     assert logged[2].startswith("Scorecards refreshed: ") and int(logged[2].split(": ")[1]) > 200  # the 243 governments
-def test_periodic_jobs_run_every_so_many_seconds(settings):
-    settings.WORKER_PERIODIC = [{"name": "refresh_changed_scorecards", "call": "scorecards.services.scorecards_refresh_changed",
-                                 "every_seconds": 60}]
-    start = datetime(2026, 11, 29, 9, 0, tzinfo=SEOUL)
-    assert scheduled_jobs_run_due(now=start, jobs=settings.WORKER_PERIODIC) == ["refresh_changed_scorecards"]
-    assert scheduled_jobs_run_due(now=start.replace(second=30), jobs=settings.WORKER_PERIODIC) == []
-    assert scheduled_jobs_run_due(now=start.replace(minute=1, second=1), jobs=settings.WORKER_PERIODIC) == ["refresh_changed_scorecards"]
+
+
+def test_the_changed_scorecards_are_refreshed_every_minute(caplog):
+    """Between the nightly recomputes a periodic task refreshes the governments whose reports changed."""
+    from scorecards.models import Scorecard
+
+    app.tasks["notifications.refresh_scorecards"].func(timestamp=0)
+    report = make_report()
+    with caplog.at_level("INFO", logger="notifications.tasks"):
+        app.tasks["notifications.refresh_changed_scorecards"].func(timestamp=0)
+    assert any(r.getMessage().startswith("Scorecards refreshed for changed governments: ") for r in caplog.records)
+    row = Scorecard.objects.get(area_id=report.local_government_id)
+    assert row.reports_received == 1
+    periodic = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
+    assert periodic["notifications.refresh_changed_scorecards"] == "* * * * *"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_delivers_the_queue_through_smtp_and_exits():
     """`manage.py run_worker --once` (procrastinate's worker, its own connections) sends a committed
     report's mail to a real SMTP server, once; the test database is handed to it by name."""
-def test_run_worker_once_delivers_and_beats(deliver_mail):
     make_report(reporter_email="resident@example.kr", reporter=None)
     assert queue_state()["queue_depth"] == 1  # its confirmation mail
     inbox = Inbox()
