@@ -54,7 +54,10 @@ def test_each_daily_job_is_deferred_once_per_tick_and_runs(deliver_mail):
     with connection.cursor() as cursor:
         cursor.execute("SELECT task_name, count(*) FROM procrastinate_jobs WHERE status = 'todo' GROUP BY 1")
         # 08:00 is also a tick of the five-minute sweep of stalled jobs.
-        assert dict(cursor.fetchall()) == {"notifications.send_staff_digests": 1, "notifications.retry_stalled_jobs": 1}
+        assert dict(cursor.fetchall()) == {
+                "notifications.send_staff_digests": 1, "notifications.retry_stalled_jobs": 1,
+                "notifications.refresh_changed_scorecards": 1,
+            }
     assert jobs_run_here() >= 1  # the digest job, then the delivery of the digest it queued
     assert not DigestEntry.objects.exists()
     assert [m.to for m in deliver_mail() if digest_user.email in m.to] == [[digest_user.email]]
