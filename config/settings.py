@@ -374,3 +374,9 @@ IDENTITY_PROVIDER_ADAPTER = env_str("IDENTITY_PROVIDER_ADAPTER", "" if PRODUCTIO
 # Changing it orphans them: verified identities, rolls and codes must then be redone.
 RESIDENCY_HASH_KEY = env_str("RESIDENCY_HASH_KEY", "")
 RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 30)
+
+# Opinion map: topics, statements, votes and opinion groups (issue 17, part B).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("notifications"), "topics")
+# Jobs the worker runs on every pass (not daily), each one plain function; cheap when idle.
+# topics: recompute the opinion map of topics whose votes changed (their dirty flag).
+WORKER_EVERY_PASS = ["topics.services.topics_recompute_dirty"]
