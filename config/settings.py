@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "scorecards",
     "polls",
     "ratings",
+    "moderation",
+    "proposals",
     "notifications",
     # Channels over the domain
     "mapping",
@@ -374,6 +376,13 @@ IDENTITY_PROVIDER_ADAPTER = env_str("IDENTITY_PROVIDER_ADAPTER", "" if PRODUCTIO
 # Changing it orphans them: verified identities, rolls and codes must then be redone.
 RESIDENCY_HASH_KEY = env_str("RESIDENCY_HASH_KEY", "")
 RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 30)
+
+# Moderation and proposals (issue 17, part A).
+# An account is blocked from posting for MODERATION_BLOCK_DAYS (0: until lifted) once this many of its
+# posts were hidden by moderators within MODERATION_BLOCK_WINDOW_DAYS (0 turns blocking off).
+MODERATION_BLOCK_AFTER_HIDDEN = env_int("MODERATION_BLOCK_AFTER_HIDDEN", 3)
+MODERATION_BLOCK_WINDOW_DAYS = env_int("MODERATION_BLOCK_WINDOW_DAYS", 30)
+MODERATION_BLOCK_DAYS = env_int("MODERATION_BLOCK_DAYS", 30)
 
 # Opinion map: topics, statements, votes and opinion groups (issue 17, part B).
 INSTALLED_APPS.insert(INSTALLED_APPS.index("notifications"), "topics")

@@ -140,6 +140,20 @@ class ErrorCode(StrEnum):
     RATING_LINK_INVALID = "rating_link_invalid"
     RATING_ALREADY_GIVEN = "rating_already_given"
     RATING_NOT_REPORTER = "rating_not_reporter"
+    # Moderation and proposals (issue 17, part A)
+    INVALID_FLAG_REASON = "invalid_flag_reason"
+    ALREADY_FLAGGED = "already_flagged"
+    ALREADY_HIDDEN = "already_hidden"
+    NOT_HIDDEN = "not_hidden"
+    ACCOUNT_BLOCKED = "account_blocked"
+    NOT_BLOCKED = "not_blocked"
+    INVALID_PROPOSAL = "invalid_proposal"
+    PROPOSAL_CLOSED = "proposal_closed"
+    ALREADY_SUPPORTED = "already_supported"
+    COMMENT_TOO_DEEP = "comment_too_deep"
+    INVALID_STANCE = "invalid_stance"
+    INVALID_ANSWER = "invalid_answer"
+    INVALID_THRESHOLDS = "invalid_thresholds"
 
     @property
     def kind(self) -> Kind:
@@ -187,6 +201,14 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.RATING_LINK_INVALID: Kind.NOT_FOUND,
     ErrorCode.RATING_ALREADY_GIVEN: Kind.CONFLICT,
     ErrorCode.RATING_NOT_REPORTER: Kind.FORBIDDEN,
+    # Moderation and proposals (issue 17, part A)
+    ErrorCode.ALREADY_FLAGGED: Kind.CONFLICT,
+    ErrorCode.ALREADY_HIDDEN: Kind.CONFLICT,
+    ErrorCode.NOT_HIDDEN: Kind.CONFLICT,
+    ErrorCode.ACCOUNT_BLOCKED: Kind.FORBIDDEN,
+    ErrorCode.NOT_BLOCKED: Kind.CONFLICT,
+    ErrorCode.PROPOSAL_CLOSED: Kind.CONFLICT,
+    ErrorCode.ALREADY_SUPPORTED: Kind.CONFLICT,
 }
 
 
