@@ -154,6 +154,13 @@ class ErrorCode(StrEnum):
     INVALID_STANCE = "invalid_stance"
     INVALID_ANSWER = "invalid_answer"
     INVALID_THRESHOLDS = "invalid_thresholds"
+    # Opinion map: topics, statements, votes (issue 17, part B)
+    INVALID_TOPIC = "invalid_topic"
+    TOPIC_CLOSED = "topic_closed"
+    INVALID_STATEMENT = "invalid_statement"
+    STATEMENT_NOT_VOTABLE = "statement_not_votable"
+    INVALID_VOTE = "invalid_vote"
+    INVALID_DECISION = "invalid_decision"
 
     @property
     def kind(self) -> Kind:
@@ -209,6 +216,9 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.NOT_BLOCKED: Kind.CONFLICT,
     ErrorCode.PROPOSAL_CLOSED: Kind.CONFLICT,
     ErrorCode.ALREADY_SUPPORTED: Kind.CONFLICT,
+    # Opinion map (issue 17, part B)
+    ErrorCode.TOPIC_CLOSED: Kind.CONFLICT,
+    ErrorCode.STATEMENT_NOT_VOTABLE: Kind.CONFLICT,
 }
 
 

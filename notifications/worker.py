@@ -55,6 +55,17 @@ def scheduled_jobs_run_due(*, now: datetime | None = None) -> list[str]:
     return ran
 
 
+def every_pass_run() -> None:
+    """WORKER_EVERY_PASS: plain functions run on every pass (e.g. recomputing changed opinion maps)."""
+    for call in settings.WORKER_EVERY_PASS:
+        try:
+            import_string(call)()
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception:  # one failing job must not stop the emails
+            logger.exception("Job %s failed", call)
+
+
 def heartbeat(name: str) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})
@@ -78,6 +89,7 @@ class Worker:
         sent = outbox_deliver_due(limit=BATCH)
         if self.schedule:
             scheduled_jobs_run_due()
+            every_pass_run()
         return sent
 
     def stop(self, *args) -> None:

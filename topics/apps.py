@@ -7,3 +7,6 @@ class TopicsConfig(AppConfig):
 
     name = "topics"
     verbose_name = _("Opinion map")
+
+    def ready(self) -> None:
+        from topics import signals  # noqa: F401
