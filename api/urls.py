@@ -11,6 +11,7 @@ from api.views_reports import (
     ReportSupportApi,
 )
 from api.views_scorecards import ScorecardDetailApi, ScorecardListApi
+from api.views_topics import TopicDetailApi, TopicListApi, TopicStatementsApi, TopicVoteApi
 
 app_name = "api"
 
@@ -36,4 +37,11 @@ urlpatterns += [
     path("polls/<int:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
     path("polls/<int:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
     path("polls/<int:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
+]
+
+urlpatterns += [
+    path("topics/", TopicListApi.as_view(), name="topic-list"),
+    path("topics/<int:topic_id>/", TopicDetailApi.as_view(), name="topic-detail"),
+    path("topics/<int:topic_id>/statements/", TopicStatementsApi.as_view(), name="topic-statements"),
+    path("topics/<int:topic_id>/statements/<int:statement_id>/vote/", TopicVoteApi.as_view(), name="topic-vote"),
 ]
