@@ -10,7 +10,7 @@
 # Variables (environment or command line):
 #   PORT=8000          the web server's port
 #   SITE_URL=...       absolute links in emails; default http://127.0.0.1:$(PORT)
-#   DEMO=0             skip `load_demo` in setup/run
+#   DEMO=0             skip `load_demo` and `load_demo_topics` in setup/run
 #   BOUNDARIES=...     source(s) for import_boundaries: folder, file(s) or URL(s)
 #   DATABASE_URL=...   use this database instead of the local cluster
 #                      (scripts/pg_local.sh, URL in .local/database_url)
@@ -78,6 +78,7 @@ setup: prepare
 	$(PY) manage.py import_boundaries --if-missing $(BOUNDARIES)
 	$(PY) manage.py load_categories
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo"; $(PY) manage.py load_demo; fi
+	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_topics"; $(PY) manage.py load_demo_topics; fi
 
 # Emails link to the port we serve on unless SITE_URL says otherwise.
 SITE_URL ?= http://127.0.0.1:$(PORT)
