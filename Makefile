@@ -34,7 +34,7 @@ BOUNDARIES ?= $(KOSTAT_URL)/skorea-provinces-2018-topo.json \
               $(KOSTAT_URL)/skorea-submunicipalities-2018-topo.json
 endif
 
-.PHONY: help system venv db messages prepare setup run dev test stop lint bench-routing bench-layers bench-writes bench-abuse bench-fuzz
+.PHONY: help system venv db messages prepare setup run dev test stop lint bench-routing bench-layers bench-writes bench-abuse bench-fuzz bench-opinion
 
 help:
 	@echo "make run | dev | test | setup | stop | lint | bench-routing | bench-layers | bench-writes | venv | system | db"
@@ -128,3 +128,7 @@ bench-abuse: setup
 
 bench-fuzz: setup
 	$(PY) bench/fuzz.py
+
+# Pure math, no database: the opinion map of 10,000 participants × 1,000 statements.
+bench-opinion: venv
+	$(PY) bench/opinion.py
