@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from moderation.models import Hideable
 from residency.eligibility import Eligibility, Rule
@@ -26,13 +27,13 @@ class TopicQuerySet(models.QuerySet):
 class Topic(models.Model):
     local_government = models.ForeignKey("geodata.Area", on_delete=models.PROTECT, related_name="topics", verbose_name=_("local government"))
     proposal = models.ForeignKey(
-        "proposals.Proposal", null=True, blank=True, on_delete=models.CASCADE, related_name="topics", verbose_name=_("proposal"),
+        "proposals.Proposal", null=True, blank=True, on_delete=models.CASCADE, related_name="topics", verbose_name=pgettext_lazy("opinion map", "proposal"),
     )
     title = models.CharField(_("question"), max_length=200)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     eligibility_rule = models.CharField(_("who may take part"), max_length=24, choices=Rule.choices, default=Rule.SIGNED_IN)
     areas = models.ManyToManyField("geodata.Area", blank=True, related_name="+", verbose_name=_("areas"))
-    is_open = models.BooleanField(_("open"), default=True)
+    is_open = models.BooleanField(pgettext_lazy("opinion map", "open"), default=True)
     is_example = models.BooleanField(_("example"), default=False, help_text=_("demo data, never counted"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -45,8 +46,8 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
+        verbose_name = pgettext_lazy("opinion map", "topic")
+        verbose_name_plural = pgettext_lazy("opinion map", "topics")
 
     def __str__(self) -> str:
         return self.title
@@ -59,12 +60,12 @@ class Topic(models.Model):
 class Statement(Hideable):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for moderation")
-        SHOWN = "shown", _("Shown")
-        REJECTED = "rejected", _("Rejected")
+        SHOWN = "shown", pgettext_lazy("opinion map", "Shown")
+        REJECTED = "rejected", pgettext_lazy("opinion map", "Rejected")
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="statements")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    text = models.CharField(_("statement"), max_length=STATEMENT_MAX_LENGTH)
+    text = models.CharField(pgettext_lazy("opinion map", "statement"), max_length=STATEMENT_MAX_LENGTH)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     moderated_at = models.DateTimeField(null=True, blank=True)
@@ -74,8 +75,8 @@ class Statement(Hideable):
     class Meta:
         ordering = ["topic", "id"]
         indexes = [models.Index(fields=["topic", "status"])]
-        verbose_name = _("statement")
-        verbose_name_plural = _("statements")
+        verbose_name = pgettext_lazy("opinion map", "statement")
+        verbose_name_plural = pgettext_lazy("opinion map", "statements")
 
     def __str__(self) -> str:
         return self.text
@@ -96,9 +97,9 @@ class Statement(Hideable):
 
 class Vote(models.Model):
     class Value(models.IntegerChoices):
-        AGREE = 1, _("Agree")
-        PASS = 0, _("Pass / unsure")
-        DISAGREE = -1, _("Disagree")
+        AGREE = 1, pgettext_lazy("opinion map", "Agree")
+        PASS = 0, pgettext_lazy("opinion map", "Pass / unsure")
+        DISAGREE = -1, pgettext_lazy("opinion map", "Disagree")
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")

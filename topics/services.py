@@ -121,7 +121,8 @@ def statement_moderate(*, actor, statement: Statement, decision: str, reason: st
     """A moderator shows a pending statement, or rejects it with a reason (kept with it)."""
     now = now or timezone.now()
     if not staff_roles(user=actor, government_id=statement.topic.local_government_id) & STATEMENT_MODERATE_ROLES:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only the moderators of its local government can do this."))
+        government = statement.topic.local_government
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only the moderators of %(government)s can moderate its statements.") % {"government": government.name})
     if decision not in ("show", "reject"):
         raise DomainError(ErrorCode.INVALID_DECISION, _("Choose to show or to reject the statement."))
     reason = clean_text(reason)
