@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from geodata.models import Area
 from geodata.selectors import area_get, local_government_get
-from moderation.services import content_hide
+from moderation.models import FlagReason
+from moderation.services import content_flag, content_hide
 from proposals.models import Proposal
 from residency.eligibility import eligibility_check, eligibility_describe
 from staff.selectors import staff_governments, staff_roles
@@ -38,7 +39,8 @@ MAP_PAD = 12
 
 
 def topic_index(request):
-    return render(request, "topics/index.html", {"topics": topic_list()})
+    governments = list(staff_governments(user=request.user).order_by("code")[:20]) if request.user.is_authenticated else []
+    return render(request, "topics/index.html", {"topics": topic_list(), "staff_governments": governments})
 
 
 def method(request):
@@ -113,7 +115,7 @@ def _detail_context(request, topic) -> dict:
         "next_statement": statement_next(topic=topic, key=key) if can_take_part else None,
         "statements": shown, "voted": len(mine), "my_votes": mine,
         "eligibility": eligibility_describe(eligibility=topic.eligibility(), areas=list(topic.areas.all())),
-        "statement_form": StatementForm(), "is_moderator": is_moderator,
+        "statement_form": StatementForm(), "is_moderator": is_moderator, "flag_reasons": FlagReason.choices,
         "pending": list(statements_pending(topic=topic)) if is_moderator else [],
         **_results(topic, {s.pk: s for s in shown}),
     }
@@ -144,6 +146,11 @@ def topic_detail(request, topic_id: int):
             statement = statement_get(topic=topic, statement_id=request.POST.get("statement"))
             statement_moderate(actor=request.user, statement=statement, decision=action, reason=request.POST.get("reason", ""))
             return redirect(f"{request.path}#moderation")
+        if action == "flag":
+            statement = statement_get(topic=topic, statement_id=request.POST.get("statement"))
+            content_flag(item=statement, user=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Thank you: the moderators will look at it."))
+            return redirect(f"{request.path}#statements")
         if action == "hide":
             statement = statement_get(topic=topic, statement_id=request.POST.get("statement"))
             content_hide(item=statement, actor=request.user, reason=request.POST.get("reason", ""))

@@ -82,3 +82,25 @@ def test_the_map_is_an_svg_drawn_on_the_server_with_groups_and_common_ground(cli
     assert page.count("<circle ") == 10 and 'class="g1"' in page
     assert 'id="common-ground"' in page and "모두" in page.split('id="common-ground"')[1].split("</section>")[0]
     assert "@example.kr" not in page
+
+
+def test_residents_flag_a_statement_for_the_moderators_and_staff_find_the_form(client):
+    from moderation.models import Flag
+
+    topic = make_topic(statements=("광고 같은 의견",))
+    statement = topic.statements.get()
+    client.force_login(resident())
+    answer = client.post(f"/topics/{topic.pk}/", {"action": "flag", "statement": statement.pk, "reason": "spam"})
+    assert answer.status_code == 302 and Flag.objects.get().reason == "spam"
+    again = client.post(f"/topics/{topic.pk}/", {"action": "flag", "statement": statement.pk, "reason": "spam"})
+    assert again.status_code == 409 and Flag.objects.count() == 1
+    bad = client.post(f"/topics/{topic.pk}/", {"action": "flag", "statement": statement.pk, "reason": "boring"})
+    assert bad.status_code == 400 and Flag.objects.count() == 1
+    staff = officer()
+    client.force_login(staff)
+    assert "/topics/new/11010/" in client.get("/topics/").content.decode()
+    form = client.post("/topics/new/11010/", {"title": "새 주제", "eligibility_rule": "signed_in", "statements": "첫 의견\n" + "가" * 141})
+    assert form.status_code == 400 and "140" in form.content.decode()
+    created = client.post("/topics/new/11010/", {"title": "새 주제", "eligibility_rule": "signed_in", "statements": "첫 의견\n둘째 의견"})
+    assert created.status_code == 302 and Statement.objects.filter(topic__title="새 주제", status="shown").count() == 2
+    assert client.get("/topics/new/21090/").status_code == 404
