@@ -55,7 +55,8 @@ def _topic(topic_id: int):
 
 
 def opinion_map_points(positions: list) -> list[dict]:
-    """Positions (any scale) as SVG coordinates in a MAP_SIZE square, the same scale on both axes."""
+    """Positions (any scale) as SVG coordinates in a MAP_SIZE square, the same scale on both axes.
+    People at the same place (identical votes) are one dot, larger with their number."""
     if not positions:
         return []
     xs = [p[0] for p in positions]
@@ -64,9 +65,13 @@ def opinion_map_points(positions: list) -> list[dict]:
     scale = (MAP_SIZE - 2 * MAP_PAD) / span
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     half = MAP_SIZE / 2
+    counts: dict[tuple, int] = {}
+    for x, y, g in positions:
+        key = (round(half + (x - cx) * scale, 1), round(half - (y - cy) * scale, 1), int(g) % GROUP_COUNT_COLOURS)
+        counts[key] = counts.get(key, 0) + 1
     return [
-        {"x": round(half + (x - cx) * scale, 1), "y": round(half - (y - cy) * scale, 1), "group": int(g) % GROUP_COUNT_COLOURS}
-        for x, y, g in positions
+        {"x": x, "y": y, "group": g, "count": n, "r": round(3 + 2 * (n - 1) ** 0.5, 1)}
+        for (x, y, g), n in sorted(counts.items(), key=lambda item: -item[1])  # big dots first, small ones on top
     ]
 
 

@@ -48,7 +48,9 @@ def test_resident_votes_on_statements_one_by_one_on_a_phone(live_server, transac
             expect(page.locator("h1")).to_contain_text("종로의 거리")
 
             # The map is there before voting: two groups, and what both agree with.
-            expect(page.locator("#opinion-map circle")).to_have_count(10)
+            dots = page.locator("#opinion-map circle")
+            expect(dots).to_have_count(2)  # each camp voted exactly alike: one dot of 5 per group
+            assert sorted(dots.evaluate_all("ds => ds.map(d => d.getAttribute('class') + ':' + d.dataset.count)")) == ["g0:5", "g1:5"]
             expect(page.locator("#common-ground")).to_contain_text("가로등을 밝게 하자")
 
             # One statement at a time, least voted then oldest first; the buttons are thumb-sized.
