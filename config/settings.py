@@ -383,3 +383,12 @@ RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 30)
 MODERATION_BLOCK_AFTER_HIDDEN = env_int("MODERATION_BLOCK_AFTER_HIDDEN", 3)
 MODERATION_BLOCK_WINDOW_DAYS = env_int("MODERATION_BLOCK_WINDOW_DAYS", 30)
 MODERATION_BLOCK_DAYS = env_int("MODERATION_BLOCK_DAYS", 30)
+# The duty to answer: supports that oblige a government to act, and the days it has. Each
+# government's administrators may set their own on /staff/proposals/<code>/settings/.
+PROPOSAL_THRESHOLDS = {
+    "department": (env_int("PROPOSAL_DEPARTMENT_SUPPORTS", 50), env_int("PROPOSAL_DEPARTMENT_DAYS", 30)),
+    "forum": (env_int("PROPOSAL_FORUM_SUPPORTS", 100), env_int("PROPOSAL_FORUM_DAYS", 60)),
+    "head": (env_int("PROPOSAL_HEAD_SUPPORTS", 1000), env_int("PROPOSAL_HEAD_DAYS", 30)),
+}
+# Who may support a proposal unless its government says otherwise (residency.eligibility.Rule).
+PROPOSAL_ELIGIBILITY_RULE = env_str("PROPOSAL_ELIGIBILITY_RULE", "residents")
