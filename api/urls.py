@@ -34,9 +34,9 @@ urlpatterns += [
 
 urlpatterns += [
     path("polls/", PollListApi.as_view(), name="poll-list"),
-    path("polls/<int:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
-    path("polls/<int:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
-    path("polls/<int:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
+    path("polls/<str:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
+    path("polls/<str:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
+    path("polls/<str:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
 ]
 
 urlpatterns += [

@@ -144,11 +144,11 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     _i(
         "not_solved_rate", "proportion", _("Not solved, from ratings"), _("From closing to the reporter's rating."),
-        _("Rated reports."), _("Ratings do not exist yet."), available=False, higher_is_better=False,
+        _("Rated reports."), _("Only reporters rate, through the link emailed at closing; those who answer may not be typical."), higher_is_better=False,
     ),
     _i(
         "mean_rating", "score", _("Mean rating"), _("From closing to the reporter's rating."),
-        _("Rated reports."), _("Ratings do not exist yet."), available=False, higher_is_better=True,
+        _("Rated reports."), _("Only reporters rate, through the link emailed at closing; those who answer may not be typical."), higher_is_better=True,
     ),
     _i(
         "proposals_answered_by_deadline", "proportion", _("Proposals answered by their deadline"),
@@ -166,8 +166,8 @@ INDICATORS: tuple[Indicator, ...] = (
         _("A count, not a rate: governments with more proposals have more chances to be late."), higher_is_better=False,
     ),
     _i(
-        "polls_held", "count", _("Polls held"), _("Polls closed in the period."), _("Public polls."),
-        _("Polls do not exist yet."), available=False,
+        "polls_held", "count", _("Polls held"), _("Polls closed in the period."), _("Public polls; example polls never count."),
+        _("A count of polls says nothing about their quality or turnout."),
     ),
     _i(
         "campaigns_run", "count", _("Campaigns run"), _("Campaigns started in the period."), _("Public campaigns."),

@@ -105,6 +105,18 @@ FROM {table} GROUP BY {units}, day ORDER BY day
 """
 
 
+# Service ratings of counted reports (ratings app) and closed polls (polls app), per government.
+RATINGS_SQL = """
+SELECT b.gov_id, count(*), avg(r.score), stddev_samp(r.score), count(*) FILTER (WHERE NOT r.solved)
+FROM ratings_servicerating r JOIN sc_base b ON b.id = r.report_id
+WHERE r.created_at <= %(now)s GROUP BY b.gov_id
+"""
+POLLS_SQL = """
+SELECT p.local_government_id, count(*) FROM polls_poll p JOIN sc_gov g ON g.gov_id = p.local_government_id
+WHERE NOT p.is_example AND p.closes_at <= %(now)s GROUP BY p.local_government_id
+"""
+
+
 def scorecards_refresh(*, now: datetime | None = None) -> int:
     """Recompute every current local government's scorecard; returns how many were written.
 
@@ -140,7 +152,11 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
         response_gov = _km(cursor, "sc_km_response", "gov_id", "response_days", "responded")
         close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
         population = _population()
-        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now)
+        cursor.execute(RATINGS_SQL, {"now": now})
+        ratings = {gov: row for gov, *row in cursor.fetchall()}
+        cursor.execute(POLLS_SQL, {"now": now})
+        polls = dict(cursor.fetchall())
+        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now, ratings, polls)
         Scorecard.objects.all().delete()
         Scorecard.objects.bulk_create(rows)
     return len(rows)
@@ -246,7 +262,17 @@ def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict
     return spread, ratio, breakdown
 
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now) -> list[Scorecard]:
+def _mean_rating(rated: int, mean, sd) -> dict:
+    if not rated:
+        return _missing("no_reports")
+    if rated < 2 or sd is None:
+        return {"value": _round(mean, 2), "low": None, "high": None, "n": rated}
+    # Normal approximation of the mean's 95 % interval, kept within the 1–5 scale.
+    half = stats.Z95 * float(sd) / rated ** 0.5
+    return {"value": _round(mean, 2), "low": _round(max(1.0, float(mean) - half), 2), "high": _round(min(5.0, float(mean) + half), 2), "n": rated}
+
+
+def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now, ratings=None, polls=None) -> list[Scorecard]:
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -271,6 +297,11 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         }
         for outcome, key in OUTCOME_KEYS.items():
             values[key] = _proportion(c[outcome], c["closed"])
+        rated, mean, sd, not_solved = (ratings or {}).get(area.pk, (0, None, None, 0))
+        values["mean_rating"] = _mean_rating(rated, mean, sd)
+        values["not_solved_rate"] = _proportion(not_solved, rated)
+        held = (polls or {}).get(area.pk, 0)
+        values["polls_held"] = {"value": held, "low": None, "high": None, "n": held}
         spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
         values.update(_obligation_values(duties.get(area.pk)))
