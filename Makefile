@@ -78,6 +78,8 @@ setup: prepare
 	$(PY) manage.py import_boundaries --if-missing $(BOUNDARIES)
 	$(PY) manage.py load_categories
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo"; $(PY) manage.py load_demo; fi
+	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_poll"; $(PY) manage.py load_demo_poll; fi
+	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_proposals"; $(PY) manage.py load_demo_proposals; fi
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_topics"; $(PY) manage.py load_demo_topics; fi
 
 # Emails link to the port we serve on unless SITE_URL says otherwise.

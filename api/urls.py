@@ -2,6 +2,7 @@ from django.urls import path
 
 from api.views_areas import AreaDetailApi, AreaListApi, AreaLookupApi
 from api.views_polls import PollBallotsApi, PollDetailApi, PollListApi, PollVoteApi
+from api.views_proposals import ProposalCommentsApi, ProposalDetailApi, ProposalListApi, ProposalSupportsApi
 from api.views_reports import (
     CategoryDetailApi,
     CategoryListApi,
@@ -34,9 +35,16 @@ urlpatterns += [
 
 urlpatterns += [
     path("polls/", PollListApi.as_view(), name="poll-list"),
-    path("polls/<int:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
-    path("polls/<int:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
-    path("polls/<int:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
+    path("polls/<str:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
+    path("polls/<str:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
+    path("polls/<str:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
+]
+
+urlpatterns += [
+    path("proposals/", ProposalListApi.as_view(), name="proposal-list"),
+    path("proposals/<int:proposal_id>/", ProposalDetailApi.as_view(), name="proposal-detail"),
+    path("proposals/<int:proposal_id>/supports/", ProposalSupportsApi.as_view(), name="proposal-supports"),
+    path("proposals/<int:proposal_id>/comments/", ProposalCommentsApi.as_view(), name="proposal-comments"),
 ]
 
 urlpatterns += [

@@ -15,7 +15,10 @@ from rest_framework.views import APIView
 
 from api.serializers import ErrorResponseSerializer
 from api.serializers_polls import PollDetailSerializer, PollSerializer, VoteInputSerializer, VoteOutputSerializer
+from clients.authentication import ApiKeyAuthentication, ApiKeyRateThrottle
+from clients.models import ApiKey, Scope
 from core.errors import DomainError, ErrorCode
+from core.parsing import parse_id
 from polls.selectors import (
     poll_get,
     poll_list,
@@ -26,7 +29,7 @@ from polls.selectors import (
     poll_tally,
     poll_voter_count,
 )
-from polls.services import poll_publish_if_due, poll_vote
+from polls.services import poll_app_grant_user, poll_publish_if_due, poll_vote
 
 ID = OpenApiParameter("poll_id", int, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(ErrorResponseSerializer, description=_lazy("No such poll"))
@@ -39,7 +42,7 @@ def _row(poll, now) -> dict:
         "opens_at": poll.opens_at, "closes_at": poll.closes_at, "status": poll_status(poll=poll, now=now),
         "eligibility_rule": poll.eligibility_rule, "areas": [area.code for area in poll.areas.all()],
         "multiple": poll.multiple, "interim_results": poll.interim_results, "is_example": poll.is_example,
-        "voters": poll_voter_count(poll=poll),
+        "voters": poll.voters if hasattr(poll, "voters") else poll_voter_count(poll=poll),
     }
 
 
@@ -47,7 +50,15 @@ def _tally(counts: dict[int, int]) -> list[dict]:
     return [{"number": n, "votes": c} for n, c in sorted(counts.items())]
 
 
-def _poll(poll_id: int, now):
+def _id(poll_id: str) -> int:
+    number = parse_id(poll_id)
+    if number is None:
+        raise DomainError(ErrorCode.NOT_FOUND, _("No such poll."))
+    return number
+
+
+def _poll(poll_id: str, now):
+    poll_id = _id(poll_id)
     poll = poll_get(poll_id=poll_id)
     if poll.log_published_at is None and poll.is_closed(now):
         poll_publish_if_due(poll=poll, now=now)
@@ -59,13 +70,13 @@ class PollListApi(APIView):
     @extend_schema(responses={200: PollSerializer(many=True)}, operation_id="polls_list")
     def get(self, request):
         now = timezone.now()
-        polls = poll_list(now=now).prefetch_related("areas")
+        polls = poll_list(now=now)
         return Response(PollSerializer([_row(poll, now) for poll in polls], many=True).data)
 
 
 class PollDetailApi(APIView):
     @extend_schema(parameters=[ID], responses={200: PollDetailSerializer, 404: NOT_FOUND}, operation_id="polls_retrieve")
-    def get(self, request, poll_id: int):
+    def get(self, request, poll_id: str):
         now = timezone.now()
         poll = _poll(poll_id, now)
         results = None
@@ -92,30 +103,44 @@ class PollDetailApi(APIView):
         return Response(PollDetailSerializer(body).data)
 
 
-class PollVoteApi(APIView):
-    """Vote as the signed-in person (session cookie and CSRF token, as the site's own pages)."""
+VOTER_HEADER = OpenApiParameter(
+    "X-Dongne-Voter", str, OpenApiParameter.HEADER, required=False,
+    description=_lazy("With an API key (submit scope): the grant the resident gave this app at /polls/residence/; the app votes for them."),
+)
 
-    authentication_classes = [SessionAuthentication]
+
+class PollVoteApi(APIView):
+    """Vote as the signed-in person: their session (cookie and CSRF token, as the site's own pages), or
+    an app's API key with the grant the person gave that app (X-Dongne-Voter)."""
+
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]  # the key first: a bad one is a 401
+    throttle_classes = [ApiKeyRateThrottle]
 
     @extend_schema(
-        parameters=[ID], request=VoteInputSerializer,
+        parameters=[ID, VOTER_HEADER], request=VoteInputSerializer,
         responses={
             201: VoteOutputSerializer,
             400: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Invalid choices")),
+            401: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Unknown, revoked or expired API key")),
             403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, or not eligible")),
             404: NOT_FOUND,
             409: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Already voted, not voted yet (change), or outside the poll's window")),
         },
         operation_id="polls_vote",
     )
-    def post(self, request, poll_id: int):
-        poll = poll_get(poll_id=poll_id)
-        if not request.user.is_authenticated:
+    def post(self, request, poll_id: str):
+        poll = poll_get(poll_id=_id(poll_id))
+        voter = request.user
+        if isinstance(request.auth, ApiKey):
+            if not request.auth.has_scope(Scope.SUBMIT):
+                raise DomainError(ErrorCode.API_KEY_SCOPE, _("This API key may not submit (it needs the submit scope)."))
+            voter = poll_app_grant_user(token=request.headers.get("X-Dongne-Voter", ""), client=request.auth.client)
+        if not voter.is_authenticated:
             raise DomainError(ErrorCode.PERMISSION_DENIED, _("Sign in to take part."))
         serializer = VoteInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise DomainError(ErrorCode.INVALID_CHOICE, _("Choose one of the poll's choices."), fields=serializer.errors)
-        receipt = poll_vote(poll=poll, user=request.user, choices=serializer.validated_data["choices"], change=serializer.validated_data["change"])
+        receipt = poll_vote(poll=poll, user=voter, choices=serializer.validated_data["choices"], change=serializer.validated_data["change"])
         return Response({"receipt": receipt}, status=status.HTTP_201_CREATED)
 
 
@@ -131,7 +156,7 @@ class PollBallotsApi(APIView):
         },
         operation_id="polls_ballots",
     )
-    def get(self, request, poll_id: int):
+    def get(self, request, poll_id: str):
         poll = _poll(poll_id, timezone.now())
         text = poll_log_text(poll=poll)
         response = HttpResponse(text.encode(), content_type="application/jsonl; charset=utf-8")

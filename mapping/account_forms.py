@@ -3,9 +3,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from geodata.models import Area
+from geodata.selectors import place_search
+
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(label=_("Email"), help_text=_("For password resets and news about your reports. Never shown."))
+    # Residence (polls, issue 16): optional here, and changeable later at /polls/residence/.
+    residence = forms.CharField(
+        label=_("Your 읍면동 (optional)"), required=False, max_length=100,
+        help_text=_("Where you live decides which polls you may vote in. Never shown. You can set it later, also on a map."),
+    )
     consent = forms.BooleanField(
         label=_("I agree to the collection and use of my personal information as described above."),
         error_messages={"required": _("You must agree to the privacy notice to create an account.")},
@@ -20,6 +28,21 @@ class SignupForm(UserCreationForm):
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("An account already uses this email address."))
         return email
+
+    def clean_residence(self) -> Area | None:
+        query = self.cleaned_data["residence"].strip()
+        if not query:
+            return None
+        places = [p for p in place_search(query=query, limit=20) if p["kind"] == "submunicipal"]
+        exact = [p for p in places if p["name"] == query] or places
+        if len(exact) == 1:
+            return Area.objects.current().get(code=exact[0]["code"])
+        if not exact:
+            raise forms.ValidationError(_("No 읍면동 is called so: check the name, or leave it empty and set it later."))
+        raise forms.ValidationError(
+            _("Several 읍면동 are called so (%(places)s): leave it empty and pick yours after signing up.")
+            % {"places": ", ".join(f"{p['context']} {p['name']}" for p in exact[:5])}
+        )
 
 
 class AccountDeleteForm(forms.Form):

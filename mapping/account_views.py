@@ -4,6 +4,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from core.errors import DomainError
 from mapping.account_forms import AccountDeleteForm, SignupForm
 from privacy.services import UNCONFIRMED_DAYS, account_confirm_email, account_delete, retention_days
 from reports.models import Report
+from residency.services import residence_declare
 
 
 def signup(request):
@@ -29,7 +31,10 @@ def signup(request):
             form.add_error(None, _("Too many accounts were created from this network or for this email address. Try again in an hour."))
             status = 429
         else:
-            user = user_signup(username=form.cleaned_data["username"], email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+            with transaction.atomic():
+                user = user_signup(username=form.cleaned_data["username"], email=form.cleaned_data["email"], password=form.cleaned_data["password1"])
+                if form.cleaned_data.get("residence"):
+                    residence_declare(user=user, area=form.cleaned_data["residence"])
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Dongne. We have sent a link to %(email)s: open it to confirm your address. Until then your reports wait, unpublished, and your supports are not counted.") % {"email": user.email})
             return redirect("accounts:my-reports")

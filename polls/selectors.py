@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,11 @@ MIN_AREA_BALLOTS = 10
 
 
 def poll_list(*, now: datetime | None = None):
-    return Poll.objects.select_related("local_government").order_by("-closes_at", "-id")
+    """Every poll, newest close first, with `voters` (how many voted) counted in the same query."""
+    return (
+        Poll.objects.select_related("local_government").prefetch_related("areas")
+        .annotate(voters=Count("voter_records")).order_by("-closes_at", "-id")
+    )
 
 
 def poll_get(*, poll_id: int) -> Poll:

@@ -22,6 +22,7 @@ REASONS = {
     "no_reports": _("No report counts towards this indicator yet."),
     "not_reached": _("Fewer than half (or than the share asked) of the reports have been closed, so the time is not known yet."),
     "too_few_units": _("Fewer than two 읍면동 have enough closed reports."),
+    "no_obligations": _("No proposal obligation has come due yet."),
 }
 
 COMMON_FILTER = _(
@@ -143,24 +144,30 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     _i(
         "not_solved_rate", "proportion", _("Not solved, from ratings"), _("From closing to the reporter's rating."),
-        _("Rated reports."), _("Ratings do not exist yet."), available=False, higher_is_better=False,
+        _("Rated reports."), _("Only reporters rate, through the link emailed at closing; those who answer may not be typical."), higher_is_better=False,
     ),
     _i(
         "mean_rating", "score", _("Mean rating"), _("From closing to the reporter's rating."),
-        _("Rated reports."), _("Ratings do not exist yet."), available=False, higher_is_better=True,
+        _("Rated reports."), _("Only reporters rate, through the link emailed at closing; those who answer may not be typical."), higher_is_better=True,
     ),
     _i(
         "proposals_answered_by_deadline", "proportion", _("Proposals answered by their deadline"),
-        _("From a proposal's filing to the government's answer."), _("Public proposals."),
-        _("Proposals do not exist yet."), available=False, higher_is_better=True,
+        _("From the support that crossed a threshold (creating a public obligation) to the first answer that stops the clock: "
+          "accepted, declined, or under review with a next date."),
+        _("Obligations of public proposals whose deadline has passed or that were answered; example proposals never count."),
+        _("An 'under review' without a date does not stop the clock. Few proposals give a wide interval."),
+        higher_is_better=True,
     ),
     _i(
-        "obligations_overdue", "count", _("Obligations overdue"), _("Open obligations past their deadline."),
-        _("Public obligations."), _("Obligations do not exist yet."), available=False, higher_is_better=False,
+        "obligations_overdue", "count", _("Obligations overdue"),
+        _("Open obligations past their due date (the deadline, or the next date an 'under review' answer gave), "
+          "or given a second 'under review' without a date; n is every obligation of the government."),
+        _("Obligations of public proposals; example proposals never count."),
+        _("A count, not a rate: governments with more proposals have more chances to be late."), higher_is_better=False,
     ),
     _i(
-        "polls_held", "count", _("Polls held"), _("Polls closed in the period."), _("Public polls."),
-        _("Polls do not exist yet."), available=False,
+        "polls_held", "count", _("Polls held"), _("Polls closed in the period."), _("Public polls; example polls never count."),
+        _("A count of polls says nothing about their quality or turnout."),
     ),
     _i(
         "campaigns_run", "count", _("Campaigns run"), _("Campaigns started in the period."), _("Public campaigns."),

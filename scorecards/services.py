@@ -12,9 +12,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from geodata.models import Area
+from proposals.models import Obligation, overdue_obligations_q
 from reports.models import Report
 from scorecards import stats
 from scorecards.indicators import BY_KEY, HEADLINE, OBJECT_KEYS, OUTCOME_KEYS
@@ -103,6 +105,18 @@ FROM {table} GROUP BY {units}, day ORDER BY day
 """
 
 
+# Service ratings of counted reports (ratings app) and closed polls (polls app), per government.
+RATINGS_SQL = """
+SELECT b.gov_id, count(*), avg(r.score), stddev_samp(r.score), count(*) FILTER (WHERE NOT r.solved)
+FROM ratings_servicerating r JOIN sc_base b ON b.id = r.report_id
+WHERE r.created_at <= %(now)s GROUP BY b.gov_id
+"""
+POLLS_SQL = """
+SELECT p.local_government_id, count(*) FROM polls_poll p JOIN sc_gov g ON g.gov_id = p.local_government_id
+WHERE NOT p.is_example AND p.closes_at <= %(now)s GROUP BY p.local_government_id
+"""
+
+
 def scorecards_refresh(*, now: datetime | None = None) -> int:
     """Recompute every current local government's scorecard; returns how many were written.
 
@@ -138,7 +152,11 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
         response_gov = _km(cursor, "sc_km_response", "gov_id", "response_days", "responded")
         close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
         population = _population()
-        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now)
+        cursor.execute(RATINGS_SQL, {"now": now})
+        ratings = {gov: row for gov, *row in cursor.fetchall()}
+        cursor.execute(POLLS_SQL, {"now": now})
+        polls = dict(cursor.fetchall())
+        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now, ratings, polls)
         Scorecard.objects.all().delete()
         Scorecard.objects.bulk_create(rows)
     return len(rows)
@@ -244,7 +262,17 @@ def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict
     return spread, ratio, breakdown
 
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now) -> list[Scorecard]:
+def _mean_rating(rated: int, mean, sd) -> dict:
+    if not rated:
+        return _missing("no_reports")
+    if rated < 2 or sd is None:
+        return {"value": _round(mean, 2), "low": None, "high": None, "n": rated}
+    # Normal approximation of the mean's 95 % interval, kept within the 1–5 scale.
+    half = stats.Z95 * float(sd) / rated ** 0.5
+    return {"value": _round(mean, 2), "low": _round(max(1.0, float(mean) - half), 2), "high": _round(min(5.0, float(mean) + half), 2), "n": rated}
+
+
+def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now, ratings=None, polls=None) -> list[Scorecard]:
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -253,6 +281,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
     empty = {name: 0 for name in ("received", "closed", "closed_timed", "sla_n", "sla_met", "ever_closed", "reopened", *OUTCOME_KEYS)}
     indicators: dict[int, dict] = {}
     details: dict[int, dict] = {}
+    duties = _obligation_counts(now)
     for area in governments:
         c = counts.get(area.pk, empty)
         close = close_gov.get(area.pk, {})
@@ -268,8 +297,14 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         }
         for outcome, key in OUTCOME_KEYS.items():
             values[key] = _proportion(c[outcome], c["closed"])
+        rated, mean, sd, not_solved = (ratings or {}).get(area.pk, (0, None, None, 0))
+        values["mean_rating"] = _mean_rating(rated, mean, sd)
+        values["not_solved_rate"] = _proportion(not_solved, rated)
+        held = (polls or {}).get(area.pk, 0)
+        values["polls_held"] = {"value": held, "low": None, "high": None, "n": held}
         spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
+        values.update(_obligation_values(duties.get(area.pk)))
         for key in OBJECT_KEYS:
             if not BY_KEY[key].available:
                 values[key] = _missing("not_available")
@@ -336,3 +371,28 @@ def _bands(governments, peer, indicators, counts) -> dict[int, int]:
     for members in groups.values():
         result.update(stats.bands(members))
     return result
+
+
+def _obligation_counts(now: datetime) -> dict[int, dict[str, int]]:
+    """Per government: its proposals' obligations, those overdue now, those due or answered, and
+    those answered by their original deadline (issue 17). Example and hidden proposals never count."""
+    rows = (
+        Obligation.objects.filter(proposal__is_example=False, proposal__is_hidden=False)
+        .values("proposal__local_government_id")
+        .annotate(
+            total=Count("id"),
+            overdue=Count("id", filter=overdue_obligations_q(now)),
+            due=Count("id", filter=Q(deadline__lt=now) | Q(met_at__isnull=False)),
+            on_time=Count("id", filter=Q(met_at__isnull=False, met_at__lte=F("deadline"))),
+        )
+    )
+    return {row.pop("proposal__local_government_id"): row for row in rows}
+
+
+def _obligation_values(counts: dict[str, int] | None) -> dict:
+    counts = counts or {"total": 0, "overdue": 0, "due": 0, "on_time": 0}
+    answered = _proportion(counts["on_time"], counts["due"]) if counts["due"] else _missing("no_obligations")
+    return {
+        "proposals_answered_by_deadline": answered,
+        "obligations_overdue": {"value": counts["overdue"], "low": None, "high": None, "n": counts["total"]},
+    }

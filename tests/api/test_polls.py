@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -99,3 +100,54 @@ def test_double_votes_outsiders_anonymous_and_closed_polls_are_refused(client):
     assert list(Ballot.objects.values_list("choices", flat=True)) == [[2]]
     missing = client.get("/api/v1/polls/999999/")
     assert missing.status_code == 404 and assert_matches_schema(missing)["error"]["code"] == "not_found"
+
+
+def test_the_list_costs_the_same_queries_for_3_or_9_polls(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/polls/").status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        _live_poll(rule=Rule.RESIDENTS, areas=[dong("청운효자동")])
+    few = count()
+    for _ in range(6):
+        _live_poll(rule=Rule.RESIDENTS, areas=[dong("사직동")])
+    assert count() == few
+
+
+def test_an_app_votes_for_a_resident_with_the_grant_they_gave_it(client):
+    from clients.models import Scope
+    from clients.services import api_client_create, api_key_create
+
+    poll = _live_poll(rule=Rule.RESIDENTS, areas=[dong("청운효자동")])
+    voter = resident(dong("청운효자동"), password="correct horse battery staple")
+    app = api_client_create(name="동네 앱")
+    other_app = api_client_create(name="다른 앱")
+    _key, raw = api_key_create(client=app, scopes=[Scope.READ, Scope.SUBMIT])
+    _read_key, read_only = api_key_create(client=app, scopes=[Scope.READ])
+    client.force_login(voter)
+    page = client.post("/polls/residence/", {"action": "grant", "client": app.pk})
+    grant = re.search(r'<pre id="grant">([^<]+)</pre>', page.content.decode()).group(1)
+    foreign = re.search(r'<pre id="grant">([^<]+)</pre>', client.post("/polls/residence/", {"action": "grant", "client": other_app.pk}).content.decode()).group(1)
+    client.logout()
+    url = f"/api/v1/polls/{poll.pk}/vote/"
+    for headers, status, code in [
+        ({"HTTP_X_API_KEY": raw}, 403, "permission_denied"),  # no grant
+        ({"HTTP_X_API_KEY": raw, "HTTP_X_DONGNE_VOTER": foreign}, 403, "permission_denied"),  # another app's grant
+        ({"HTTP_X_API_KEY": read_only, "HTTP_X_DONGNE_VOTER": grant}, 403, "api_key_scope"),
+        ({"HTTP_X_API_KEY": "dn_wrong", "HTTP_X_DONGNE_VOTER": grant}, 401, None),
+    ]:
+        answer = client.post(url, {"choices": [1]}, content_type="application/json", **headers)
+        assert answer.status_code == status and (code is None or assert_matches_schema(answer)["error"]["code"] == code)
+    assert not Ballot.objects.exists()
+    voted = client.post(url, {"choices": [2]}, content_type="application/json", HTTP_X_API_KEY=raw, HTTP_X_DONGNE_VOTER=grant)
+    assert voted.status_code == 201 and assert_matches_schema(voted)["receipt"]
+    voter.set_password("a new password entirely")
+    voter.save()
+    withdrawn = client.post(url, {"choices": [1], "change": True}, content_type="application/json", HTTP_X_API_KEY=raw, HTTP_X_DONGNE_VOTER=grant)
+    assert withdrawn.status_code == 403
+    assert list(Ballot.objects.values_list("choices", flat=True)) == [[2]]

@@ -42,7 +42,7 @@ def test_list_has_every_government_with_every_indicator(client, refreshed):
     assert jongno["median_days_to_close"]["value"] == 3.0  # 1*, 2+, 3*: S = 2/3 at 1, 0 at 3
     assert jongno["share_closed_within_sla"] == {"value": 1.0, "low": pytest.approx(0.3424, abs=1e-4), "high": 1.0, "n": 2}
     assert jongno["band"] is None and jongno["band_reason"] == "too_few"
-    assert jongno["mean_rating"] == {"value": None, "reason": "not_available"}
+    assert jongno["mean_rating"] == {"value": None, "reason": "no_reports"}  # no rating yet
 
 
 def test_list_filters_by_province_and_peer_group(client, refreshed):

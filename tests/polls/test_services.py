@@ -141,7 +141,9 @@ def test_the_stored_rows_do_not_link_voters_to_ballots():
         columns = {row[0] for row in cursor.fetchall()}
     assert columns == {"id", "poll_id", "choices", "receipt", "area_id", "replace_tag"}
     record = VoterRecord.objects.get()
-    assert str(voter.pk) not in record.voter_key and record.voter_key != Ballot.objects.get().replace_tag
+    # Keyed hashes of (poll, person), different for the record and the ballot: no join between them.
+    assert len(record.voter_key) == 64 and record.voter_key != Ballot.objects.get().replace_tag
+    assert not VoterRecord.objects.filter(voter_key__in=Ballot.objects.values("replace_tag")).exists()
 
 
 def test_the_log_is_published_after_the_close_and_verifies(capsys):
@@ -186,3 +188,18 @@ def test_a_tampered_log_is_rejected(tmp_path):
     with pytest.raises(CommandError, match="chain ends at"):
         call_command("verify_ballots", str(poll.pk), "--file", str(dropped))
     assert BallotLogEntry.objects.filter(poll=poll).count() == 3
+
+
+def test_ballots_survive_account_deletion_and_residence_goes_with_the_account():
+    from privacy.services import account_delete
+    from residency.models import Residence
+
+    poll = make_poll(rule=Rule.RESIDENTS, areas=[dong("청운효자동")])
+    voter = resident(dong("청운효자동"))
+    identity_verify(user=voter, payload={"di": "DI-of-leaving-person-01"})
+    receipt = poll_vote(poll=poll, user=voter, choices=[2], now=NOW)
+    account_delete(user=voter)
+    assert list(Ballot.objects.values_list("receipt", "choices")) == [(receipt, [2])]
+    assert VoterRecord.objects.count() == 1
+    assert not Residence.objects.exists()
+    assert poll_tally(poll=poll) == {1: 0, 2: 1}

@@ -75,9 +75,9 @@ def test_roll_upload_verifies_residents_by_confirmed_address_only():
 
 
 @pytest.mark.parametrize("content, words", [
-    (b"mail\nkim@example.kr\n", "header: email"),
+    (b"mail\nkim@example.kr\n", "머리글: email"),
     (b"email\nkim@example.kr\nnot an address\n", "3"),
-    (b"email\n", "no addresses"),
+    (b"email\n", "주소가 없습니다"),
     (b"\xff\xfe\x00garbage\xff", ""),
 ])
 def test_a_bad_roll_is_refused_and_the_old_roll_stays(content, words):
@@ -143,3 +143,16 @@ def test_an_unconfirmed_account_cannot_take_part():
     with pytest.raises(DomainError) as refused:
         eligibility_check(eligibility=Eligibility(rule=Rule.SIGNED_IN), user=user)
     assert refused.value.code == "email_not_confirmed"
+
+
+def test_sign_up_can_declare_the_residence(client):
+    form = {"username": "newcomer", "email": "newcomer@example.kr", "password1": "correct horse battery staple",
+            "password2": "correct horse battery staple", "consent": "on"}
+    ambiguous = client.post("/accounts/signup/", {**form, "residence": "신사동"})
+    assert ambiguous.status_code == 400 and "신사동" in ambiguous.content.decode()
+    assert not Residence.objects.exists()
+    assert client.post("/accounts/signup/", {**form, "residence": "청운효자동"}).status_code == 302
+    assert Residence.objects.get(user__username="newcomer").area == dong("청운효자동")
+    client.logout()
+    assert client.post("/accounts/signup/", {**form, "username": "other", "email": "other@example.kr"}).status_code == 302
+    assert not Residence.objects.filter(user__username="other").exists()

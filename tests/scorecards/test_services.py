@@ -116,7 +116,7 @@ def test_every_indicator_present_and_unavailable_ones_say_why():
     scorecards_refresh(now=NOW)
     card = _card("11")
     assert set(card.indicators) == set(OBJECT_KEYS)
-    assert card.indicators["mean_rating"] == {"value": None, "reason": "not_available"}
+    assert card.indicators["mean_rating"] == {"value": None, "reason": "no_reports"}  # no rating yet
     assert card.indicators["reports_received_per_10k"] == {"value": None, "reason": "no_population"}
     assert card.indicators["median_days_to_close"] == {"value": None, "reason": "no_reports"}
 

@@ -84,7 +84,7 @@ def test_csv_download_has_a_bom_and_the_catalogue_headers(client, refreshed):
     assert len(rows) == 1 + 243
     jongno = dict(zip(rows[0], next(row for row in rows if row[0] == "11010"), strict=True))
     assert jongno["reports_received"] == "2" and jongno["band"] == "2"
-    assert jongno["mean_rating_reason"] == "not_available"
+    assert jongno["mean_rating_reason"] == "no_reports"
 
 
 def test_json_download_matches_the_rows(client, refreshed):

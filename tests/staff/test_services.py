@@ -70,7 +70,8 @@ def test_status_change_emails_reporter_and_supporters_once_each(jongno_staff, de
     assert "확인했습니다" in mailoutbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
         services.staff_change_status(report=report, actor=jongno_staff, to_status=Status.CLOSED, outcome=Outcome.RESOLVED, public_note="고쳤습니다")
-    assert len(deliver_mail()) == 6
+    assert len(deliver_mail()) == 7  # 3 + 3 status emails, and the reporter's rating link (ratings)
+    assert [m.to for m in mailoutbox if "/ratings/" in m.body] == [["reporter@example.kr"]]
     report.refresh_from_db()
     assert report.status == Status.CLOSED and report.outcome == Outcome.RESOLVED
 
