@@ -165,3 +165,16 @@ def test_the_worker_recomputes_two_camps_into_two_groups_with_their_common_groun
     before = (result.positions, result.groups, result.consensus)
     again = topic_recompute(topic=topic)
     assert (again.positions, again.groups, again.consensus) == before
+
+
+def test_a_topic_on_a_proposal_belongs_to_its_government_and_links_to_it(client):
+    from tests.proposals.factories import make_proposal
+
+    proposal = make_proposal()
+    staff = officer()
+    topic = topic_open(actor=staff, title="이 제안의 쟁점", proposal=proposal, statements=["좋은 제안이다"])
+    assert topic.proposal == proposal and topic.local_government_id == proposal.local_government_id
+    page = client.get(f"/topics/{topic.pk}/").content.decode()
+    assert f'href="/proposals/{proposal.pk}/"' in page
+    busan_staff = officer(government="21090")
+    refused("permission_denied", topic_open, actor=busan_staff, title="x", proposal=proposal)
