@@ -10,7 +10,7 @@
 # Variables (environment or command line):
 #   PORT=8000          the web server's port
 #   SITE_URL=...       absolute links in emails; default http://127.0.0.1:$(PORT)
-#   DEMO=0             skip `load_demo` in setup/run
+#   DEMO=0             skip `load_demo` and `load_demo_topics` in setup/run
 #   BOUNDARIES=...     source(s) for import_boundaries: folder, file(s) or URL(s)
 #   DATABASE_URL=...   use this database instead of the local cluster
 #                      (scripts/pg_local.sh, URL in .local/database_url)
@@ -34,7 +34,7 @@ BOUNDARIES ?= $(KOSTAT_URL)/skorea-provinces-2018-topo.json \
               $(KOSTAT_URL)/skorea-submunicipalities-2018-topo.json
 endif
 
-.PHONY: help system venv db messages prepare setup run dev test stop lint bench-routing bench-layers bench-writes bench-abuse bench-fuzz
+.PHONY: help system venv db messages prepare setup run dev test stop lint bench-routing bench-layers bench-writes bench-abuse bench-fuzz bench-opinion
 
 help:
 	@echo "make run | dev | test | setup | stop | lint | bench-routing | bench-layers | bench-writes | venv | system | db"
@@ -81,6 +81,8 @@ setup: prepare
 	  echo "$(PY) manage.py load_demo_campaign"; $(PY) manage.py load_demo_campaign; fi
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo"; $(PY) manage.py load_demo; fi
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_poll"; $(PY) manage.py load_demo_poll; fi
+	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_proposals"; $(PY) manage.py load_demo_proposals; fi
+	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_topics"; $(PY) manage.py load_demo_topics; fi
 
 # Emails link to the port we serve on unless SITE_URL says otherwise.
 SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -130,3 +132,7 @@ bench-abuse: setup
 
 bench-fuzz: setup
 	$(PY) bench/fuzz.py
+
+# Pure math, no database: the opinion map of 10,000 participants × 1,000 statements.
+bench-opinion: venv
+	$(PY) bench/opinion.py

@@ -3,6 +3,7 @@ from django.urls import path
 from api.views_areas import AreaDetailApi, AreaListApi, AreaLookupApi
 from api.views_campaigns import CampaignDetailApi, CampaignEntriesApi, CampaignListApi
 from api.views_polls import PollBallotsApi, PollDetailApi, PollListApi, PollVoteApi
+from api.views_proposals import ProposalCommentsApi, ProposalDetailApi, ProposalListApi, ProposalSupportsApi
 from api.views_reports import (
     CategoryDetailApi,
     CategoryListApi,
@@ -12,6 +13,7 @@ from api.views_reports import (
     ReportSupportApi,
 )
 from api.views_scorecards import ScorecardDetailApi, ScorecardListApi
+from api.views_topics import TopicDetailApi, TopicListApi, TopicStatementsApi, TopicVoteApi
 
 app_name = "api"
 
@@ -40,4 +42,18 @@ urlpatterns += [
     path("polls/<str:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
     path("polls/<str:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
     path("polls/<str:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
+]
+
+urlpatterns += [
+    path("proposals/", ProposalListApi.as_view(), name="proposal-list"),
+    path("proposals/<int:proposal_id>/", ProposalDetailApi.as_view(), name="proposal-detail"),
+    path("proposals/<int:proposal_id>/supports/", ProposalSupportsApi.as_view(), name="proposal-supports"),
+    path("proposals/<int:proposal_id>/comments/", ProposalCommentsApi.as_view(), name="proposal-comments"),
+]
+
+urlpatterns += [
+    path("topics/", TopicListApi.as_view(), name="topic-list"),
+    path("topics/<int:topic_id>/", TopicDetailApi.as_view(), name="topic-detail"),
+    path("topics/<int:topic_id>/statements/", TopicStatementsApi.as_view(), name="topic-statements"),
+    path("topics/<int:topic_id>/statements/<int:statement_id>/vote/", TopicVoteApi.as_view(), name="topic-vote"),
 ]

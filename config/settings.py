@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "campaigns",
     "polls",
     "ratings",
+    "moderation",
+    "proposals",
     "notifications",
     # Channels over the domain
     "mapping",
@@ -379,3 +381,25 @@ RESIDENCY_HASH_KEY = env_str("RESIDENCY_HASH_KEY", "")
 RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 30)
 # How long a resident's grant lets one app vote for them (polls.services.poll_app_grant_issue).
 POLL_APP_GRANT_DAYS = env_int("POLL_APP_GRANT_DAYS", 90)
+
+# Moderation and proposals (issue 17, part A).
+# An account is blocked from posting for MODERATION_BLOCK_DAYS (0: until lifted) once this many of its
+# posts were hidden by moderators within MODERATION_BLOCK_WINDOW_DAYS (0 turns blocking off).
+MODERATION_BLOCK_AFTER_HIDDEN = env_int("MODERATION_BLOCK_AFTER_HIDDEN", 3)
+MODERATION_BLOCK_WINDOW_DAYS = env_int("MODERATION_BLOCK_WINDOW_DAYS", 30)
+MODERATION_BLOCK_DAYS = env_int("MODERATION_BLOCK_DAYS", 30)
+# The duty to answer: supports that oblige a government to act, and the days it has. Each
+# government's administrators may set their own on /staff/proposals/<code>/settings/.
+PROPOSAL_THRESHOLDS = {
+    "department": (env_int("PROPOSAL_DEPARTMENT_SUPPORTS", 50), env_int("PROPOSAL_DEPARTMENT_DAYS", 30)),
+    "forum": (env_int("PROPOSAL_FORUM_SUPPORTS", 100), env_int("PROPOSAL_FORUM_DAYS", 60)),
+    "head": (env_int("PROPOSAL_HEAD_SUPPORTS", 1000), env_int("PROPOSAL_HEAD_DAYS", 30)),
+}
+# Who may support a proposal unless its government says otherwise (residency.eligibility.Rule).
+PROPOSAL_ELIGIBILITY_RULE = env_str("PROPOSAL_ELIGIBILITY_RULE", "residents")
+
+# Opinion map: topics, statements, votes and opinion groups (issue 17, part B).
+INSTALLED_APPS.insert(INSTALLED_APPS.index("notifications"), "topics")
+# Jobs the worker runs on every pass (not daily), each one plain function; cheap when idle.
+# topics: recompute the opinion map of topics whose votes changed (their dirty flag).
+WORKER_EVERY_PASS = ["topics.services.topics_recompute_dirty"]

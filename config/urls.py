@@ -24,6 +24,8 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("polls/", include("polls.urls")),
     path("ratings/", include("ratings.urls")),
+    path("topics/", include("topics.urls")),
+    path("", include("proposals.urls")),  # /proposals/, /staff/proposals/
     path("", include("mapping.urls")),
     # Uploaded photos, in every environment, through the view that checks who may see them.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", photo, name="media"),

@@ -156,6 +156,27 @@ class ErrorCode(StrEnum):
     RATING_LINK_INVALID = "rating_link_invalid"
     RATING_ALREADY_GIVEN = "rating_already_given"
     RATING_NOT_REPORTER = "rating_not_reporter"
+    # Moderation and proposals (issue 17, part A)
+    INVALID_FLAG_REASON = "invalid_flag_reason"
+    ALREADY_FLAGGED = "already_flagged"
+    ALREADY_HIDDEN = "already_hidden"
+    NOT_HIDDEN = "not_hidden"
+    ACCOUNT_BLOCKED = "account_blocked"
+    NOT_BLOCKED = "not_blocked"
+    INVALID_PROPOSAL = "invalid_proposal"
+    PROPOSAL_CLOSED = "proposal_closed"
+    ALREADY_SUPPORTED = "already_supported"
+    COMMENT_TOO_DEEP = "comment_too_deep"
+    INVALID_STANCE = "invalid_stance"
+    INVALID_ANSWER = "invalid_answer"
+    INVALID_THRESHOLDS = "invalid_thresholds"
+    # Opinion map: topics, statements, votes (issue 17, part B)
+    INVALID_TOPIC = "invalid_topic"
+    TOPIC_CLOSED = "topic_closed"
+    INVALID_STATEMENT = "invalid_statement"
+    STATEMENT_NOT_VOTABLE = "statement_not_votable"
+    INVALID_VOTE = "invalid_vote"
+    INVALID_DECISION = "invalid_decision"
 
     @property
     def kind(self) -> Kind:
@@ -212,6 +233,17 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.RATING_LINK_INVALID: Kind.NOT_FOUND,
     ErrorCode.RATING_ALREADY_GIVEN: Kind.CONFLICT,
     ErrorCode.RATING_NOT_REPORTER: Kind.FORBIDDEN,
+    # Moderation and proposals (issue 17, part A)
+    ErrorCode.ALREADY_FLAGGED: Kind.CONFLICT,
+    ErrorCode.ALREADY_HIDDEN: Kind.CONFLICT,
+    ErrorCode.NOT_HIDDEN: Kind.CONFLICT,
+    ErrorCode.ACCOUNT_BLOCKED: Kind.FORBIDDEN,
+    ErrorCode.NOT_BLOCKED: Kind.CONFLICT,
+    ErrorCode.PROPOSAL_CLOSED: Kind.CONFLICT,
+    ErrorCode.ALREADY_SUPPORTED: Kind.CONFLICT,
+    # Opinion map (issue 17, part B)
+    ErrorCode.TOPIC_CLOSED: Kind.CONFLICT,
+    ErrorCode.STATEMENT_NOT_VOTABLE: Kind.CONFLICT,
 }
 
 

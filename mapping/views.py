@@ -28,6 +28,7 @@ from geodata.selectors import (
 from mapping.alert_forms import CommentForm
 from mapping.forms import ReopenForm, ReportForm, SupportForm, answer_field_name, answers_from_post
 from mapping.selectors import ADDRESS_EN_RELATED, map_data, map_list, report_address_en
+from proposals.selectors import government_obligations, obligation_status
 from reports.models import Category, Question, Report, Status
 from reports.photos import PhotoError, photo_gps
 from reports.selectors import (
@@ -468,4 +469,11 @@ def area_detail(request, code: str):
         "area_name": area.display_name(language),
         "counts": counts,
         "page": page,
+        "obligations": _government_obligations(area),
     })
+
+
+def _government_obligations(area) -> list[dict]:
+    """Its proposals' open duties to answer, counting down or overdue (issue 17)."""
+    now = timezone.now()
+    return [obligation_status(obligation=o, now=now) for o in government_obligations(government=area, now=now)]

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.signals import account_needs_confirmation
@@ -25,6 +26,8 @@ from alerts.signals import subscription_needs_confirmation
 from core.site import site_url
 from notifications.outbox import message_enqueue
 from notifications.worker import NOTIFY_REPORT_CREATED, job_defer
+from proposals.models import ProposalSupport
+from proposals.signals import obligation_created, proposal_answered
 from ratings.services import rating_token
 from ratings.signals import rating_not_solved
 from reports.models import Report, ReportEvent, Support
@@ -272,3 +275,34 @@ def on_rating_not_solved(sender, rating, **kwargs) -> None:
     context = {"report": report, "rating": rating, "url": staff_report_url(report)}
     addresses = sorted({role.user.email for role in staff_recipients_for_new_report(report=report)})
     _send([_message("ratings/email/not_solved", context, address) for address in addresses])
+
+
+# Proposals (issue 17): a crossed threshold tells the government's staff; an answer tells the author and supporters.
+@receiver(obligation_created, dispatch_uid="notifications.obligation_created")
+def on_obligation_created(sender, obligation, **kwargs) -> None:
+    proposal = obligation.proposal
+    if proposal.is_example:
+        return
+    roles = StaffRole.objects.filter(
+        local_government_id=proposal.local_government_id, role__in=[StaffRole.Role.STAFF, StaffRole.Role.ADMINISTRATOR]
+    ).select_related("user")
+    addresses = sorted({role.user.email for role in roles if role.user.email and role.user.is_active})
+    with translation.override(settings.LANGUAGE_CODE):
+        deadline = date_format(timezone.localtime(obligation.deadline), "DATETIME_FORMAT")
+    context = {
+        "proposal": proposal, "obligation": obligation, "deadline": deadline,
+        "url": site_url(reverse("proposals:detail", args=[proposal.pk])),
+        "staff_url": site_url(reverse("proposals:staff-answer", args=[proposal.pk])),
+    }
+    _send([_message("proposals/email/obligation_created", context, address) for address in addresses])
+
+
+@receiver(proposal_answered, dispatch_uid="notifications.proposal_answered")
+def on_proposal_answered(sender, answer, **kwargs) -> None:
+    proposal = answer.proposal
+    if proposal.is_example:
+        return
+    addresses = {proposal.author.email} if proposal.author_id and proposal.author.email else set()
+    addresses |= set(ProposalSupport.objects.filter(proposal=proposal, user__isnull=False).values_list("user__email", flat=True))
+    context = {"proposal": proposal, "answer": answer, "url": site_url(reverse("proposals:detail", args=[proposal.pk]))}
+    _send([_message("proposals/email/answered", context, address) for address in sorted(a for a in addresses if a)])

@@ -23,6 +23,7 @@ REASONS = {
     "not_reached": _("Fewer than half (or than the share asked) of the reports have been closed, so the time is not known yet."),
     "too_few_units": _("Fewer than two 읍면동 have enough closed reports."),
     "too_few_repeats": _("Too few incidents have been reported again (SCORECARD_MIN_DELAY_REPEATS) to estimate the reporting delay."),
+    "no_obligations": _("No proposal obligation has come due yet."),
 }
 
 COMMON_FILTER = _(
@@ -138,12 +139,18 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     _i(
         "proposals_answered_by_deadline", "proportion", _("Proposals answered by their deadline"),
-        _("From a proposal's filing to the government's answer."), _("Public proposals."),
-        _("Proposals do not exist yet."), available=False, higher_is_better=True,
+        _("From the support that crossed a threshold (creating a public obligation) to the first answer that stops the clock: "
+          "accepted, declined, or under review with a next date."),
+        _("Obligations of public proposals whose deadline has passed or that were answered; example proposals never count."),
+        _("An 'under review' without a date does not stop the clock. Few proposals give a wide interval."),
+        higher_is_better=True,
     ),
     _i(
-        "obligations_overdue", "count", _("Obligations overdue"), _("Open obligations past their deadline."),
-        _("Public obligations."), _("Obligations do not exist yet."), available=False, higher_is_better=False,
+        "obligations_overdue", "count", _("Obligations overdue"),
+        _("Open obligations past their due date (the deadline, or the next date an 'under review' answer gave), "
+          "or given a second 'under review' without a date; n is every obligation of the government."),
+        _("Obligations of public proposals; example proposals never count."),
+        _("A count, not a rate: governments with more proposals have more chances to be late."), higher_is_better=False,
     ),
     _i(
         "polls_held", "count", _("Polls held"), _("Polls closed in the period."), _("Public polls; example polls never count."),

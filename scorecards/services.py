@@ -12,10 +12,12 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from geodata.models import Area
+from proposals.models import Obligation, overdue_obligations_q
 from reports.models import Report
 from scorecards import stats
 from scorecards.indicators import BY_KEY, HEADLINE, OBJECT_KEYS, OUTCOME_KEYS
@@ -500,6 +502,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
     details: dict[int, dict] = {}
     national = _national_rate(delay.values())
     no_delay = {"repeats": 0, "exposure_days": 0.0, "incidents": 0}
+    duties = _obligation_counts(now)
     for area in governments:
         c = counts.get(area.pk, empty)
         close = close_gov.get(area.pk, {})
@@ -519,6 +522,7 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         values.update(_activity_values(activity.get(area.pk)))
         spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
+        values.update(_obligation_values(duties.get(area.pk)))
         for key in OBJECT_KEYS:
             if not BY_KEY[key].available:
                 values[key] = _missing("not_available")
@@ -587,3 +591,28 @@ def _bands(governments, peer, indicators, counts, others: dict[int, tuple]) -> d
     for members in groups.values():
         result.update(stats.bands(members))
     return result
+
+
+def _obligation_counts(now: datetime) -> dict[int, dict[str, int]]:
+    """Per government: its proposals' obligations, those overdue now, those due or answered, and
+    those answered by their original deadline (issue 17). Example and hidden proposals never count."""
+    rows = (
+        Obligation.objects.filter(proposal__is_example=False, proposal__is_hidden=False)
+        .values("proposal__local_government_id")
+        .annotate(
+            total=Count("id"),
+            overdue=Count("id", filter=overdue_obligations_q(now)),
+            due=Count("id", filter=Q(deadline__lt=now) | Q(met_at__isnull=False)),
+            on_time=Count("id", filter=Q(met_at__isnull=False, met_at__lte=F("deadline"))),
+        )
+    )
+    return {row.pop("proposal__local_government_id"): row for row in rows}
+
+
+def _obligation_values(counts: dict[str, int] | None) -> dict:
+    counts = counts or {"total": 0, "overdue": 0, "due": 0, "on_time": 0}
+    answered = _proportion(counts["on_time"], counts["due"]) if counts["due"] else _missing("no_obligations")
+    return {
+        "proposals_answered_by_deadline": answered,
+        "obligations_overdue": {"value": counts["overdue"], "low": None, "high": None, "n": counts["total"]},
+    }
