@@ -394,3 +394,8 @@ PROPOSAL_THRESHOLDS = {
 }
 # Who may support a proposal unless its government says otherwise (residency.eligibility.Rule).
 PROPOSAL_ELIGIBILITY_RULE = env_str("PROPOSAL_ELIGIBILITY_RULE", "residents")
+# Proposals' status and duty levels are their own enums in the OpenAPI schema (not reports' or areas').
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "ProposalStatusEnum": "proposals.models.Proposal.Status",
+    "ProposalDutyLevelEnum": "proposals.models.Level",
+})
