@@ -30,13 +30,13 @@ class ProposalSerializer(serializers.Serializer):
     url = serializers.CharField(help_text=_("the public page"))
 
 
-class ThresholdSerializer(serializers.Serializer):
+class ProposalThresholdSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices)
     supports = serializers.IntegerField()
     days = serializers.IntegerField()
 
 
-class ObligationSerializer(serializers.Serializer):
+class ProposalObligationSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices)
     threshold = serializers.IntegerField()
     created_at = serializers.DateTimeField(help_text=_("when the threshold was crossed"))
@@ -48,7 +48,7 @@ class ObligationSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField(allow_null=True)
 
 
-class AnswerSerializer(serializers.Serializer):
+class ProposalAnswerSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Answer.Kind.choices)
     text = serializers.CharField()
     next_date = serializers.DateField(allow_null=True)
@@ -56,7 +56,7 @@ class AnswerSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class MilestoneSerializer(serializers.Serializer):
+class ProposalMilestoneSerializer(serializers.Serializer):
     title = serializers.CharField()
     due_date = serializers.DateField(allow_null=True)
     progress = serializers.IntegerField(min_value=0, max_value=100)
@@ -64,14 +64,14 @@ class MilestoneSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class AlternativeSerializer(serializers.Serializer):
+class ProposalAlternativeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class StanceCountSerializer(serializers.Serializer):
+class ProposalStanceCountSerializer(serializers.Serializer):
     for_ = serializers.IntegerField()
     neutral = serializers.IntegerField()
     against = serializers.IntegerField()
@@ -86,12 +86,12 @@ class ProposalDetailSerializer(ProposalSerializer):
     body = serializers.CharField()
     reports = serializers.ListField(child=serializers.IntegerField(), help_text=_("ids of the public reports it links"))
     eligibility_rule = serializers.ChoiceField(choices=Rule.choices, help_text=_("who may support"))
-    thresholds = ThresholdSerializer(many=True)
-    obligations = ObligationSerializer(many=True)
-    answers = AnswerSerializer(many=True)
-    milestones = MilestoneSerializer(many=True)
-    alternatives = AlternativeSerializer(many=True, help_text=_("by the government's experts, shown apart"))
-    stances = StanceCountSerializer(help_text=_("visible comments by stance"))
+    thresholds = ProposalThresholdSerializer(many=True)
+    obligations = ProposalObligationSerializer(many=True)
+    answers = ProposalAnswerSerializer(many=True)
+    milestones = ProposalMilestoneSerializer(many=True)
+    alternatives = ProposalAlternativeSerializer(many=True, help_text=_("by the government's experts, shown apart"))
+    stances = ProposalStanceCountSerializer(help_text=_("visible comments by stance"))
 
 
 class ProposalInputSerializer(serializers.Serializer):
@@ -102,12 +102,12 @@ class ProposalInputSerializer(serializers.Serializer):
     reports = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=10)
 
 
-class SupportOutputSerializer(serializers.Serializer):
+class ProposalSupportOutputSerializer(serializers.Serializer):
     support_count = serializers.IntegerField()
-    obligations = ObligationSerializer(many=True)
+    obligations = ProposalObligationSerializer(many=True)
 
 
-class CommentSerializer(serializers.Serializer):
+class ProposalCommentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     parent = serializers.IntegerField(allow_null=True)
     depth = serializers.IntegerField(min_value=1, max_value=3)
@@ -116,7 +116,7 @@ class CommentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class CommentInputSerializer(serializers.Serializer):
+class ProposalCommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=2000)
     stance = serializers.ChoiceField(choices=Stance.choices)
     parent = serializers.IntegerField(required=False, allow_null=True, help_text=_("the comment replied to; replies go 3 levels deep"))

@@ -18,12 +18,12 @@ from rest_framework.views import APIView
 
 from api.serializers import ErrorResponseSerializer
 from api.serializers_proposals import (
-    CommentInputSerializer,
-    CommentSerializer,
+    ProposalCommentInputSerializer,
+    ProposalCommentSerializer,
     ProposalDetailSerializer,
     ProposalInputSerializer,
     ProposalSerializer,
-    SupportOutputSerializer,
+    ProposalSupportOutputSerializer,
 )
 from core.errors import DomainError, ErrorCode
 from core.parsing import parse_int
@@ -32,6 +32,7 @@ from proposals.models import Answer, Proposal, ProposalComment
 from proposals.selectors import (
     obligation_status,
     proposal_alternatives,
+    proposal_comment_tree,
     proposal_eligibility,
     proposal_get,
     proposal_list,
@@ -164,7 +165,7 @@ class ProposalSupportsApi(APIView):
     @extend_schema(
         parameters=[ID], request=None,
         responses={
-            201: SupportOutputSerializer,
+            201: ProposalSupportOutputSerializer,
             403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, or not eligible under the government's rule")),
             404: NOT_FOUND,
             409: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Already supported, or the proposal has been answered")),
@@ -177,22 +178,29 @@ class ProposalSupportsApi(APIView):
         _signed_in(request)
         proposal_support(proposal=proposal, user=request.user)
         body = {"support_count": proposal.support_count, "obligations": _obligations(proposal, timezone.now())}
-        return Response(SupportOutputSerializer(body).data, status=status.HTTP_201_CREATED)
+        return Response(ProposalSupportOutputSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
 class ProposalCommentsApi(APIView):
     authentication_classes = [SessionAuthentication]
 
-    @extend_schema(parameters=[ID], responses={200: CommentSerializer(many=True), 404: NOT_FOUND}, operation_id="proposals_comments_list")
+    @extend_schema(parameters=[ID], responses={200: ProposalCommentSerializer(many=True), 404: NOT_FOUND}, operation_id="proposals_comments_list")
     def get(self, request, proposal_id: int):
         proposal = _proposal(proposal_id)
-        comments = ProposalComment.objects.filter(proposal=proposal, is_hidden=False).exclude(parent__is_hidden=True)
-        return Response(CommentSerializer([_comment(c) for c in comments], many=True).data)
+        flat: list[dict] = []
+
+        def walk(nodes):  # the page's tree, depth first: a hidden comment's replies go with it
+            for node in nodes:
+                flat.append(_comment(node["comment"]))
+                walk(node["replies"])
+
+        walk(proposal_comment_tree(proposal=proposal))
+        return Response(ProposalCommentSerializer(flat, many=True).data)
 
     @extend_schema(
-        parameters=[ID], request=CommentInputSerializer,
+        parameters=[ID], request=ProposalCommentInputSerializer,
         responses={
-            201: CommentSerializer,
+            201: ProposalCommentSerializer,
             400: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Invalid comment or stance, or a reply deeper than 3 levels")),
             403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, or blocked")),
             404: NOT_FOUND,
@@ -202,7 +210,7 @@ class ProposalCommentsApi(APIView):
     def post(self, request, proposal_id: int):
         proposal = _proposal(proposal_id)
         _signed_in(request)
-        serializer = CommentInputSerializer(data=request.data)
+        serializer = ProposalCommentInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise DomainError(ErrorCode.INVALID_COMMENT, _("Write a comment and choose your stance: for, neutral or against."), fields=serializer.errors)
         data = serializer.validated_data
@@ -212,4 +220,4 @@ class ProposalCommentsApi(APIView):
             if parent is None:
                 raise DomainError(ErrorCode.INVALID_COMMENT, _("The comment you reply to is not on this proposal."), {"parent": [_("Not found.")]})
         comment = proposal_comment(proposal=proposal, author=request.user, body=data["body"], stance=data["stance"], parent=parent)
-        return Response(CommentSerializer(_comment(comment)).data, status=status.HTTP_201_CREATED)
+        return Response(ProposalCommentSerializer(_comment(comment)).data, status=status.HTTP_201_CREATED)

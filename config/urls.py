@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("layers.urls")),  # /exports/, /ogc/, /tiles/
     path("accounts/", include("mapping.account_urls")),
     path("privacy/", privacy, name="privacy"),
+    path("staff/moderation/", include("moderation.urls")),  # flagged proposals, comments, statements
     path("staff/", include("staff.urls")),
     path("alerts/", include("mapping.alert_urls")),
     path("scorecards/", include("scorecards.urls")),

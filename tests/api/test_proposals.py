@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from moderation.services import content_hide
 from proposals.models import Obligation, Proposal, ProposalComment
+from staff.models import StaffRole
 from tests.api.openapi import assert_matches_schema, openapi_schema
 from tests.factories import JONGNO, UserFactory
 from tests.polls.factories import dong, resident
-from tests.proposals.factories import jongno_resident, make_proposal, small_thresholds
+from tests.proposals.factories import jongno_resident, make_proposal, small_thresholds, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,8 @@ def test_file_list_support_across_a_threshold_and_comment(client):
     detail = assert_matches_schema(client.get(f"/api/v1/proposals/{proposal_id}/"))
     assert detail["stances"] == {"for": 1, "neutral": 2, "against": 0}
     assert [t["supports"] for t in detail["thresholds"]] == [1, 3, 5] and detail["obligations"][0]["level"] == "department"
+    content_hide(item=ProposalComment.objects.get(depth=1), actor=staff_member(role=StaffRole.Role.MODERATOR), reason="욕설")
+    assert assert_matches_schema(client.get(f"/api/v1/proposals/{proposal_id}/comments/")) == []  # its replies go with it
     everything = created.content.decode() + client.get(f"/api/v1/proposals/{proposal_id}/").content.decode() + str(comments)
     for user in (author_user, supporter_user):
         assert user.email not in everything and f'"{user.username}"' not in everything

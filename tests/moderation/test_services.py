@@ -104,7 +104,8 @@ def test_repeated_abuse_blocks_the_account_for_a_while(settings):
     assert not account_is_blocked(user=author, now=NOW)
     require_not_blocked(user=author, now=NOW)
 
-    content_hide(item=make_proposal(author=author), actor=mod, reason="도배", now=NOW + timedelta(days=1))
+    third, fourth = make_proposal(author=author), make_proposal(author=author)
+    content_hide(item=third, actor=mod, reason="도배", now=NOW + timedelta(days=1))
     assert account_is_blocked(user=author, now=NOW + timedelta(days=1))
     [block] = AccountBlock.objects.filter(user=author)
     assert block.ends_at == NOW + timedelta(days=31)
@@ -113,7 +114,7 @@ def test_repeated_abuse_blocks_the_account_for_a_while(settings):
         require_not_blocked(user=author, now=NOW + timedelta(days=2))
     assert caught.value.code == ErrorCode.ACCOUNT_BLOCKED and caught.value.http_status == 403
     # A fourth hide does not stack a second block; the block ends by itself.
-    content_hide(item=make_proposal(author=author), actor=mod, reason="도배", now=NOW + timedelta(days=2))
+    content_hide(item=fourth, actor=mod, reason="도배", now=NOW + timedelta(days=2))
     assert AccountBlock.objects.filter(user=author).count() == 1
     assert not account_is_blocked(user=author, now=NOW + timedelta(days=31, seconds=1))
     assert not account_is_blocked(user=UserFactory(), now=NOW)
