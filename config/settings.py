@@ -400,9 +400,6 @@ PROPOSAL_ELIGIBILITY_RULE = env_str("PROPOSAL_ELIGIBILITY_RULE", "residents")
 
 # Opinion map: topics, statements, votes and opinion groups (issue 17, part B).
 INSTALLED_APPS.insert(INSTALLED_APPS.index("notifications"), "topics")
-# Jobs the worker runs on every pass (not daily), each one plain function; cheap when idle.
-# topics: recompute the opinion map of topics whose votes changed (their dirty flag).
-WORKER_EVERY_PASS = ["topics.services.topics_recompute_dirty"]
 # Proposals' status and duty levels are their own enums in the OpenAPI schema (not reports' or areas').
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "ProposalStatusEnum": "proposals.models.Proposal.Status",

@@ -19,6 +19,7 @@ from notifications.outbox import message_deliver
 from notifications.worker import DELIVER_MESSAGE, NOTIFY_REPORT_CREATED, OUTBOX_QUEUE
 from privacy.services import personal_data_purge
 from scorecards.services import scorecards_refresh, scorecards_refresh_changed
+from topics.services import topics_recompute_dirty
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,15 @@ def refresh_changed_scorecards(timestamp: int) -> None:
     refreshed = scorecards_refresh_changed()
     if refreshed:
         logger.info("Scorecards refreshed for changed governments: %s", refreshed)
+
+
+@app.periodic(cron=EVERY_MINUTE)
+@app.task(name="notifications.recompute_opinion_maps", queueing_lock="recompute_opinion_maps")
+def recompute_opinion_maps(timestamp: int) -> None:
+    """The opinion maps of the topics whose votes changed (their dirty flag)."""
+    recomputed = topics_recompute_dirty()
+    if recomputed:
+        logger.info("Opinion maps recomputed: %s", recomputed)
 
 
 @app.periodic(cron="*/5 * * * *")

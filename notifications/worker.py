@@ -85,20 +85,6 @@ def jobs_run_here(*, limit: int = 10_000) -> int:
     return ran
 
 
-def every_pass_run() -> None:
-    """WORKER_EVERY_PASS: plain functions run on every pass (e.g. recomputing changed opinion maps)."""
-    for call in settings.WORKER_EVERY_PASS:
-        try:
-            import_string(call)()
-        except (OperationalError, InterfaceError):
-            raise
-        except Exception:  # one failing job must not stop the emails
-            logger.exception("Job %s failed", call)
-
-def heartbeat(name: str) -> None:
-    now = timezone.now()
-    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": now})
-    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
 def worker_alive(*, now: datetime | None = None) -> bool:
     """A worker wrote its heartbeat (every 10 s) within WORKER_HEARTBEAT_STALE_SECONDS."""
     now = now or timezone.now()
@@ -118,44 +104,3 @@ def queue_state(*, now: datetime | None = None) -> dict:
         "queue_depth": depth,
         "oldest_pending_seconds": max(int((now - oldest).total_seconds()), 0) if oldest else 0,
     }
-class Worker:
-    def __init__(self, *, poll_seconds: float = 1.0, schedule: bool = True):
-        self.name = f"{socket.gethostname()}:{os.getpid()}"
-        self.poll_seconds = poll_seconds
-        self.schedule = schedule
-        self.stopping = False
-
-    def run_once(self) -> int:
-        heartbeat(self.name)
-        sent = outbox_deliver_due(limit=BATCH)
-        if self.schedule:
-            scheduled_jobs_run_due()
-            every_pass_run()
-        return sent
-    def stop(self, *args) -> None:
-        self.stopping = True
-    def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
-        logger.info("Worker %s started", self.name)
-        while not self.stopping:
-            try:
-                sent = self.run_once()
-            except (OperationalError, InterfaceError) as exc:
-                # The database restarted or is unreachable: drop the dead connection, try again later.
-                logger.warning("Worker: database unavailable (%s); retrying in %ss", exc, settings.WORKER_DB_RETRY_SECONDS)
-                for conn in connections.all():
-                    try:
-                        conn.close()
-                    except (OperationalError, InterfaceError):
-                        pass
-                self._sleep(settings.WORKER_DB_RETRY_SECONDS)
-                continue
-            close_old_connections()
-            if sent < BATCH:  # a full batch means more are waiting: go on at once
-                self._sleep(self.poll_seconds)
-        logger.info("Worker %s stopped", self.name)
-    def _sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while not self.stopping and time.monotonic() < deadline:
-            time.sleep(min(0.2, seconds))

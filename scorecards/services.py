@@ -11,7 +11,6 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
 from django.db.models import Count, F, Q
 from django.utils import timezone
 

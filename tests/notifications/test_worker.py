@@ -56,7 +56,7 @@ def test_each_daily_job_is_deferred_once_per_tick_and_runs(deliver_mail):
         # 08:00 is also a tick of the five-minute sweep of stalled jobs.
         assert dict(cursor.fetchall()) == {
                 "notifications.send_staff_digests": 1, "notifications.retry_stalled_jobs": 1,
-                "notifications.refresh_changed_scorecards": 1,
+                "notifications.refresh_changed_scorecards": 1, "notifications.recompute_opinion_maps": 1,
             }
     assert jobs_run_here() >= 1  # the digest job, then the delivery of the digest it queued
     assert not DigestEntry.objects.exists()
@@ -86,7 +86,7 @@ def test_the_changed_scorecards_are_refreshed_every_minute(caplog):
     row = Scorecard.objects.get(area_id=report.local_government_id)
     assert row.reports_received == 1
     periodic = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
-    assert periodic["notifications.refresh_changed_scorecards"] == "* * * * *"
+    assert periodic["notifications.refresh_changed_scorecards"] == periodic["notifications.recompute_opinion_maps"] == "* * * * *"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,11 +4,11 @@ person, the fair order, and every bad input refused with nothing changed."""
 from __future__ import annotations
 
 import pytest
+from procrastinate.contrib.django import app
 
 from core.errors import DomainError
 from moderation.models import AccountBlock
 from moderation.services import content_hide
-from notifications.worker import every_pass_run
 from residency.eligibility import Rule
 from staff.models import StaffRole
 from tests.topics.factories import area, dong, make_topic, officer, resident, shown_statement
@@ -155,7 +155,7 @@ def test_the_worker_recomputes_two_camps_into_two_groups_with_their_common_groun
             if (n + index) % 7 == 0:
                 value = "pass"
             statement_vote(statement=Statement.objects.get(pk=sid), user=user, vote=value)
-    every_pass_run()
+    app.tasks["notifications.recompute_opinion_maps"].func(timestamp=0)  # what the worker runs every minute
     result = TopicResult.objects.get(topic=topic)
     assert result.participants == 16 and [group["size"] for group in result.groups] == [8, 8]
     assert result.common_ground == [ids[8]]
