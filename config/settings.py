@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "privacy",
     "scorecards",
     "campaigns",
+    "standard_models",
     "notifications",
     # Channels over the domain
     "mapping",

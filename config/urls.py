@@ -22,6 +22,7 @@ urlpatterns = [
     path("alerts/", include("mapping.alert_urls")),
     path("scorecards/", include("scorecards.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("models/", include("standard_models.urls")),
     path("", include("mapping.urls")),
     # Uploaded photos, in every environment, through the view that checks who may see them.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", photo, name="media"),

@@ -132,6 +132,17 @@ class ErrorCode(StrEnum):
     UNKNOWN_ENTRY_TYPE = "unknown_entry_type"
     ENTRY_ALREADY_REPORTED = "entry_already_reported"
     PRIVATE_FIELD = "private_field"
+    # Standard models
+    UNKNOWN_MODEL = "unknown_model"
+    INVALID_MODEL_DOCUMENT = "invalid_model_document"
+    UNKNOWN_FORMAT_VERSION = "unknown_format_version"
+    UNKNOWN_DATATYPE = "unknown_datatype"
+    CATEGORY_CODE_CONFLICT = "category_code_conflict"
+    MODEL_SLUG_TAKEN = "model_slug_taken"
+    MODEL_NOT_PUBLISHED = "model_not_published"
+    MODEL_VERSION_EXISTS = "model_version_exists"
+    LOCKED_FIELD = "locked_field"
+    ALREADY_ADOPTED = "already_adopted"
 
     @property
     def kind(self) -> Kind:
@@ -171,6 +182,14 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.OWN_ENTRY: Kind.FORBIDDEN,
     ErrorCode.ENTRY_ALREADY_REPORTED: Kind.CONFLICT,
     ErrorCode.PRIVATE_FIELD: Kind.FORBIDDEN,
+    # Standard models
+    ErrorCode.UNKNOWN_MODEL: Kind.NOT_FOUND,
+    ErrorCode.CATEGORY_CODE_CONFLICT: Kind.CONFLICT,
+    ErrorCode.MODEL_SLUG_TAKEN: Kind.CONFLICT,
+    ErrorCode.MODEL_NOT_PUBLISHED: Kind.CONFLICT,
+    ErrorCode.MODEL_VERSION_EXISTS: Kind.CONFLICT,
+    ErrorCode.LOCKED_FIELD: Kind.CONFLICT,
+    ErrorCode.ALREADY_ADOPTED: Kind.CONFLICT,
 }
 
 
