@@ -1,6 +1,7 @@
 from django.urls import path
 
 from api.views_areas import AreaDetailApi, AreaListApi, AreaLookupApi
+from api.views_models import ModelAdoptApi, ModelDetailApi, ModelExportApi, ModelImportApi, ModelListApi, ModelSchemaApi
 from api.views_reports import (
     CategoryDetailApi,
     CategoryListApi,
@@ -28,4 +29,13 @@ urlpatterns = [
 urlpatterns += [
     path("scorecards/", ScorecardListApi.as_view(), name="scorecard-list"),
     path("scorecards/<str:code>/", ScorecardDetailApi.as_view(), name="scorecard-detail"),
+]
+
+urlpatterns += [  # standard models: the reserved slugs first
+    path("models/", ModelListApi.as_view(), name="model-list"),
+    path("models/schema.json", ModelSchemaApi.as_view(), name="model-schema"),
+    path("models/import/", ModelImportApi.as_view(), name="model-import"),
+    path("models/<str:slug>/", ModelDetailApi.as_view(), name="model-detail"),
+    path("models/<str:slug>/export/", ModelExportApi.as_view(), name="model-export"),
+    path("models/<str:slug>/adopt/", ModelAdoptApi.as_view(), name="model-adopt"),
 ]

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from geodata.models import Area
 from standard_models.models import Adoption, EvidenceTier, ModelStatus, ModelVersion, StandardModel
 
 MEASURED_DAYS = 90  # the origin's (or an adopter's) figures must cover this many days before and after
@@ -176,3 +177,8 @@ def model_version_diff(*, old: ModelVersion, new: ModelVersion) -> list[dict]:
         if a[part] != b[part]:
             changes.append({"part": part, "key": part, "change": "changed", "text": _("%(part)s changed") % {"part": part.capitalize()}})
     return changes
+
+
+def model_regions() -> QuerySet[Area]:
+    """The provinces, for the catalogue's region filter."""
+    return Area.objects.current().filter(level="province").order_by("code")

@@ -80,7 +80,10 @@ def can_moderate_models(user) -> bool:
 
 
 def can_import_models(user) -> bool:
-    if user is None or not user.is_authenticated or isinstance(user, GovernmentKey):
+    """Staff of a government (or its staff-scoped key); published at once only by a moderator."""
+    if isinstance(user, GovernmentKey):
+        return True
+    if user is None or not user.is_authenticated:
         return False
     return user.is_superuser or StaffRole.objects.filter(user=user, role__in=PUBLISH_ROLES).exists()
 

@@ -121,11 +121,15 @@ def campaign(suwon_staff):
     return suwon_campaign(suwon_staff)
 
 
-@pytest.fixture
-def published(suwon_staff, campaign, moderator):
+def publish_suwon_model(*, officer, campaign, moderator):
     """Version 1 of `suwon-barrier-free`, published from the campaign and the category, approved."""
-    version = model_publish(actor=suwon_staff, government=government(SUWON), slug="suwon-barrier-free", campaign=campaign,
+    version = model_publish(actor=officer, government=government(SUWON), slug="suwon-barrier-free", campaign=campaign,
                             categories=[suwon_category()], details=copy.deepcopy(DETAILS))
     model_approve(actor=moderator, model=version.model)
     version.refresh_from_db()
     return version
+
+
+@pytest.fixture
+def published(suwon_staff, campaign, moderator):
+    return publish_suwon_model(officer=suwon_staff, campaign=campaign, moderator=moderator)
