@@ -42,10 +42,24 @@ cells AS (
     FROM area, ST_SquareGrid(%(size)s, area.g) AS grid
     WHERE ST_Intersects(grid.geom, area.g)
 )
+-- A cell is named after the 읍면동 its middle lies in, numbered north-west to south-east within it
+-- ("청운효자동 3"), so volunteers know where it is.
+, kept AS (
+    SELECT i, j, ST_Transform(clip, 4326) AS geom FROM cells
+    WHERE NOT ST_IsEmpty(clip) AND ST_Area(clip) >= %(min_area)s
+), named AS (
+    SELECT kept.*, dong.name AS dong_name FROM kept
+    LEFT JOIN LATERAL (
+        SELECT d.name FROM geodata_area d
+        WHERE d.is_current AND d.level = 'submunicipal' AND ST_Covers(d.geom, ST_PointOnSurface(kept.geom))
+        ORDER BY d.code LIMIT 1
+    ) dong ON true
+)
 INSERT INTO campaigns_campaignunit (campaign_id, kind, area_id, label, geom, priority)
-SELECT %(campaign)s, 'grid', NULL, concat(i, ',', j), ST_Multi(ST_Transform(clip, 4326)), false
-FROM cells
-WHERE NOT ST_IsEmpty(clip) AND ST_Area(clip) >= %(min_area)s
+SELECT %(campaign)s, 'grid', NULL,
+       concat(COALESCE(dong_name, %(grid)s), ' ', row_number() OVER (PARTITION BY dong_name ORDER BY j DESC, i)),
+       ST_Multi(geom), false
+FROM named
 ORDER BY j DESC, i
 """
 
@@ -57,6 +71,7 @@ def campaign_units_build(*, campaign: Campaign) -> int:
         if campaign.coverage_unit == CoverageUnit.GRID:
             cursor.execute(_GRID_UNITS_SQL, {
                 "campaign": campaign.pk, "size": GRID_METRES, "min_area": GRID_MIN_SHARE * GRID_CELL_SQUARE_METRES,
+                "grid": "격자",  # a cell outside every 읍면동 (at sea); unit labels are Korean place names
             })
         else:
             cursor.execute(_DONG_UNITS_SQL, {"campaign": campaign.pk, "share": DONG_MIN_SHARE})

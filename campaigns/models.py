@@ -176,7 +176,8 @@ class EntryStatus(models.TextChoices):
 
 class Entry(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="campaign_entries")
+    # Null once the author deletes their account: the entry stays the campaign's record.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="campaign_entries")
     entry_type = models.CharField(_("entry type"), max_length=64)
     location = models.PointField(srid=4326)
     # Public and private answers together: which are public is read from the form's `public`

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.coverage import campaign_coverage, campaign_map_next, campaign_units_geojson
 from campaigns.models import (
@@ -19,6 +20,7 @@ from campaigns.models import (
     Participation,
     WindowState,
 )
+from core.errors import DomainError, ErrorCode
 from geodata.models import Area
 from reports.models import Question, Status
 from staff.models import StaffRole
@@ -92,6 +94,22 @@ def campaign_public_field_keys(*, campaign: Campaign) -> list[str]:
     """THE one home of which answer keys the public may see: the form fields marked public.
     Exports, the API, tiles and pages all ask here; everything else is private."""
     return [field["key"] for field in campaign.form_fields if field.get("public")]
+
+
+def campaign_public_fields_requested(*, campaign: Campaign, keys) -> list[str]:
+    """The answer keys a public output was asked for (e.g. `?fields=`), all public; a private or
+    unknown key is refused with a clear error, never silently dropped nor shown."""
+    public = campaign_public_field_keys(campaign=campaign)
+    requested = [str(key).strip() for key in keys if str(key).strip()]
+    private = [key for key in requested if key not in public]
+    if private:
+        raise DomainError(
+            ErrorCode.PRIVATE_FIELD,
+            _("These fields are not public: %(keys)s. Public fields: %(public)s.")
+            % {"keys": ", ".join(private), "public": ", ".join(public) or "—"},
+            fields={"fields": [_("Ask only for public fields.")]},
+        )
+    return requested
 
 
 def entry_public_answers(*, campaign: Campaign, answers: dict) -> dict:

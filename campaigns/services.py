@@ -270,6 +270,7 @@ def _require_role(*, campaign: Campaign, actor, roles: set[str], message: str) -
     return role
 
 
+@retry_on_conflict
 def campaign_member_add(*, campaign: Campaign, actor, user, role: str, team: str = "") -> CampaignMember:
     """Invite a person (or change their role and team); organisers only."""
     _require_role(campaign=campaign, actor=actor, roles={Role.ORGANISER}, message=_("Only the campaign's organisers manage its members."))
@@ -284,6 +285,7 @@ def campaign_member_add(*, campaign: Campaign, actor, user, role: str, team: str
     return member
 
 
+@retry_on_conflict
 def campaign_unit_set_priority(*, unit: CampaignUnit, actor, priority: bool) -> CampaignUnit:
     _require_role(campaign=unit.campaign, actor=actor, roles={Role.ORGANISER}, message=_("Only the campaign's organisers mark priority units."))
     with transaction.atomic():
@@ -430,6 +432,7 @@ def _review(*, entry: Entry, actor, to_status: str, action: str, reason: str = "
     return entry
 
 
+@retry_on_conflict
 def entry_validate(*, entry: Entry, actor) -> Entry:
     """Accept an entry; it now counts for coverage. Never by its author."""
     return _review(entry=entry, actor=actor, to_status=EntryStatus.VALIDATED, action=EntryEvent.Action.VALIDATED)
@@ -442,12 +445,14 @@ def _reason(reason: str, message: str) -> str:
     return text
 
 
+@retry_on_conflict
 def entry_send_back(*, entry: Entry, actor, reason: str) -> Entry:
     """Ask the author for more work, saying what."""
     text = _reason(reason, _("Say what the entry needs."))
     return _review(entry=entry, actor=actor, to_status=EntryStatus.NEEDS_WORK, action=EntryEvent.Action.SENT_BACK, reason=text)
 
 
+@retry_on_conflict
 def entry_resubmit(*, entry: Entry, actor, answers: dict | None = None, lon=None, lat=None) -> Entry:
     """The author's corrected entry, back in the validators' queue."""
     with transaction.atomic():
@@ -478,6 +483,7 @@ def entry_resubmit(*, entry: Entry, actor, answers: dict | None = None, lon=None
     return entry
 
 
+@retry_on_conflict
 def entry_hide(*, entry: Entry, actor, reason: str) -> Entry:
     """Take an entry off every public output; the reason stays in the audit trail."""
     text = _reason(reason, _("Say why the entry is hidden."))
@@ -509,6 +515,7 @@ def _report_description(entry: Entry) -> str:
     return "\n".join(lines)[:4000]
 
 
+@retry_on_conflict
 def entry_to_report(*, entry: Entry, actor, category: Category) -> Report:
     """Turn an entry that shows a problem into a report in one step, routed by its point to the
     responsible government with the category's target; the entry links to it. Private answers and

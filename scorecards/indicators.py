@@ -163,8 +163,9 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Polls do not exist yet."), available=False,
     ),
     _i(
-        "campaigns_run", "count", _("Campaigns run"), _("Campaigns started in the period."), _("Public campaigns."),
-        _("Campaigns do not exist yet."), available=False,
+        "campaigns_run", "count", _("Campaigns run"), _("Campaigns started by the moment of computation."),
+        _("Mapping campaigns the government organises; example (demo) campaigns never count."),
+        _("Counts campaigns, not what they mapped; a campaign organised by an organisation counts for no government."),
     ),
     _i(
         "models_adopted", "count", _("Models adopted"), _("Standard models adopted by the government."),

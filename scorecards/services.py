@@ -12,8 +12,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from geodata.models import Area
 from reports.models import Report
 from scorecards import stats
@@ -138,7 +140,8 @@ def scorecards_refresh(*, now: datetime | None = None) -> int:
         response_gov = _km(cursor, "sc_km_response", "gov_id", "response_days", "responded")
         close_dong = _km(cursor, "sc_km_dong", "gov_id, dong_id", "close_days", "closed")
         population = _population()
-        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now)
+        campaigns_run = _campaigns_run(now)
+        rows = _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, campaigns_run, now)
         Scorecard.objects.all().delete()
         Scorecard.objects.bulk_create(rows)
     return len(rows)
@@ -244,7 +247,15 @@ def _equity(units: list[tuple[int, dict]], names: dict[int, Area]) -> tuple[dict
     return spread, ratio, breakdown
 
 
-def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, now) -> list[Scorecard]:
+def _campaigns_run(now) -> dict[int, int]:
+    """Campaigns each government organises that have started; examples (demo data) never count."""
+    return dict(
+        Campaign.objects.filter(is_example=False, starts_at__lte=now, organiser_government__isnull=False)
+        .values("organiser_government_id").annotate(n=Count("id")).values_list("organiser_government_id", "n")
+    )
+
+
+def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, campaigns_run, now) -> list[Scorecard]:
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -270,6 +281,8 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
             values[key] = _proportion(c[outcome], c["closed"])
         spread, ratio, breakdown = _equity(units_of.get(area.pk, []), dongs)
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
+        run = campaigns_run.get(area.pk, 0)
+        values["campaigns_run"] = {"value": run, "low": None, "high": None, "n": run}
         for key in OBJECT_KEYS:
             if not BY_KEY[key].available:
                 values[key] = _missing("not_available")

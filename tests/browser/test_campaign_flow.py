@@ -22,6 +22,11 @@ from tests.factories import CategoryFactory, UserFactory
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 375, "height": 812}
+# Collects every Content-Security-Policy violation of the page, from its first script on.
+LISTEN_CSP = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) { window.__violations.push(e.violatedDirective + " " + e.blockedURI); });
+"""
 
 
 def log_in(page, base: str, username: str, next_url: str) -> None:
@@ -56,6 +61,18 @@ def test_volunteers_map_on_a_phone_and_a_validator_reviews(live_server, square_c
         try:
             context = browser.new_context(viewport=PHONE, locale="ko-KR", has_touch=True, is_mobile=True)
             context.set_default_timeout(15_000)
+            context.add_init_script(LISTEN_CSP)
+            # No page may load anything from another host (no CDN): such requests are recorded and refused.
+            foreign = []
+
+            def only_ours(route):
+                if route.request.url.startswith(base):
+                    route.continue_()
+                else:
+                    foreign.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_ours)
             page = context.new_page()
             errors = []
             page.on("pageerror", lambda error: errors.append(str(error)))
@@ -92,7 +109,7 @@ def test_volunteers_map_on_a_phone_and_a_validator_reviews(live_server, square_c
             page.get_by_label("턱 없음").check()
             page.get_by_role("button", name="항목 저장").click()
             expect(page.locator(".messages")).to_contain_text("검수를 기다립니다")
-            assert errors == []
+            assert errors == [] and page.evaluate("window.__violations") == [] and foreign == []
             context.close()
 
             entries = list(Entry.objects.order_by("id"))
@@ -104,6 +121,7 @@ def test_volunteers_map_on_a_phone_and_a_validator_reviews(live_server, square_c
             # The validator approves two and sends one back.
             context = browser.new_context(viewport=PHONE, locale="ko-KR", has_touch=True, is_mobile=True)
             context.set_default_timeout(15_000)
+            context.add_init_script(LISTEN_CSP)
             page = context.new_page()
             log_in(page, base, "validator", "/campaigns/jongno-ramps/review/")
             expect(page.locator("article.entry-card")).to_have_count(3)
@@ -120,6 +138,7 @@ def test_volunteers_map_on_a_phone_and_a_validator_reviews(live_server, square_c
             expect(page.locator("#coverage-share")).to_have_text("50%")
             expect(page.locator("#campaign-map")).to_have_attribute("data-entries", "3")
             expect(page.locator("#campaign-map .entry-marker")).to_have_count(3)
+            assert page.evaluate("window.__violations") == []
             page.screenshot(path=str(ARTIFACTS / "campaign-page.png"), full_page=True)
             context.close()
         finally:

@@ -322,3 +322,31 @@ def test_member_roles_and_teams_are_kept(campaign, organiser, mapper):
     with pytest.raises(DomainError) as refused:
         campaign_member_add(campaign=campaign, actor=organiser, user=mapper, role="boss")
     assert refused.value.code == ErrorCode.INVALID_ROLE
+
+
+def test_deleting_an_account_keeps_its_entries_without_an_author(campaign, mapper):
+    from privacy.services import account_delete
+
+    entry = submit(campaign, mapper)
+    account_delete(user=mapper)
+    entry.refresh_from_db()
+    assert entry.author_id is None and entry.status == EntryStatus.SUBMITTED
+
+
+def test_a_public_output_asking_for_a_private_field_is_refused(campaign):
+    from campaigns.selectors import campaign_public_fields_requested
+
+    assert campaign_public_fields_requested(campaign=campaign, keys=["entrance", "note"]) == ["entrance", "note"]
+    for keys in (["contact"], ["entrance", "face_photo"], ["no_such_field"]):
+        with pytest.raises(DomainError) as refused:
+            campaign_public_fields_requested(campaign=campaign, keys=keys)
+        assert refused.value.code == ErrorCode.PRIVATE_FIELD and refused.value.http_status == 403
+        assert keys[-1] in refused.value.message
+
+
+def test_grid_cells_are_named_after_their_dong(organiser):
+    square, _centres = grid_square(cells=2)
+    campaign = make_campaign(actor=organiser, slug="named", coverage_unit="grid", drawn_area=square.geojson)
+    labels = sorted(campaign.units.values_list("label", flat=True))
+    assert len(labels) == 4 and all(label.rsplit(" ", 1)[0].endswith("동") for label in labels)
+    assert len(set(labels)) == 4

@@ -171,3 +171,40 @@ def test_the_dashboard_on_the_page_counts_reports_by_status(client, campaign, or
     entry_to_report(entry=entry, actor=organiser, category=CategoryFactory())
     page = client.get(f"/campaigns/{campaign.slug}/").content.decode()
     assert 'data-report-status="submitted">1<' in page and 'id="contributors">1<' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/campaigns/jongno-barrier-free/next.json?lon=" + "9" * 5000 + "&lat=37.5",
+        "/campaigns/jongno-barrier-free/next.json?lon=nan&lat=37.5",
+        "/campaigns/jongno-barrier-free/next.json?lon=1e400&lat=37.5",
+        "/campaigns/jongno-barrier-free/next.json?lon=126.97%00&lat=37.5",
+        "/campaigns/jongno-barrier-free/photos/99999999999999999999/",
+        "/campaigns/%00/",
+    ],
+)
+def test_crafted_requests_are_client_errors(client, campaign, url):
+    response = client.get(url)
+    assert 400 <= response.status_code < 500, (url, response.status_code)
+
+
+def test_crafted_entry_posts_are_client_errors(client, campaign, mapper):
+    client.force_login(mapper)
+    for extra in ({"lon": "1e400"}, {"answer-width_cm": "1e400"}, {"answer-width_cm": "9" * 5000},
+                  {"answer-note": "가" * 5000}, {"answer-entrance": "flat\x00"}):
+        response = post_entry(client, campaign, **extra)
+        assert response.status_code == 400, extra
+    response = client.post(f"/campaigns/{campaign.slug}/entries/1/report/", {"category": "9" * 5000, "next": "organise"})
+    assert 400 <= response.status_code < 500
+    assert not Entry.objects.exists()
+
+
+def test_korean_by_default_with_particles_and_english_on_request(client, campaign):
+    korean = client.get(f"/campaigns/{campaign.slug}/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "종로구가 주최하는 캠페인입니다." in korean and "항목 지도에 올리기" not in korean  # not signed in
+    english = client.get(f"/campaigns/{campaign.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "종로구 organises this campaign." in english and "Log in to take part" in english
+    unit = campaign.units.get(area__name="청운효자동")
+    nxt = client.get(f"/campaigns/{campaign.slug}/next.json", {"lon": 126.9700, "lat": 37.5850}, HTTP_ACCEPT_LANGUAGE="ko").json()
+    assert nxt["id"] == unit.pk and nxt["message"] == "다음 기록 장소: 종로구 청운효자동으로 가 보세요."
