@@ -78,7 +78,8 @@ setup: prepare
 	$(PY) manage.py import_boundaries --if-missing $(BOUNDARIES)
 	$(PY) manage.py load_categories
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo"; $(PY) manage.py load_demo; \
-	  echo "$(PY) manage.py load_demo_campaign"; $(PY) manage.py load_demo_campaign; fi
+	  echo "$(PY) manage.py load_demo_campaign"; $(PY) manage.py load_demo_campaign; \
+	  echo "$(PY) manage.py load_demo_model"; $(PY) manage.py load_demo_model; fi
 
 # Emails link to the port we serve on unless SITE_URL says otherwise.
 SITE_URL ?= http://127.0.0.1:$(PORT)

@@ -64,7 +64,10 @@ def government_key_actor(*, key, government: Area) -> GovernmentKey:
 
 
 def _user(actor):
-    return actor if actor is not None and not isinstance(actor, GovernmentKey) and actor.is_authenticated else None
+    """The account to record as author: none for a key, or for the command line's unsaved operator."""
+    if actor is None or isinstance(actor, GovernmentKey) or not actor.is_authenticated or actor.pk is None:
+        return None
+    return actor
 
 
 def _require_staff(actor, government: Area, message: str) -> None:
@@ -206,7 +209,7 @@ def _version_store(*, document: dict, actor, publish: bool, is_example: bool = F
 
 @retry_on_conflict
 def model_publish(*, actor, government: Area, slug: str, campaign: Campaign | None = None, categories: Sequence[Category] = (),
-                  details: Mapping | None = None) -> ModelVersion:
+                  details: Mapping | None = None, is_example: bool = False) -> ModelVersion:
     """A government's staff publish its campaign, or its categories and workflow, as a model or as
     the next version of theirs. The first version waits for a moderator; later ones publish at once."""
     _require_staff(actor, government, _("Only the government's staff publish its practice as a model."))
@@ -221,7 +224,7 @@ def model_publish(*, actor, government: Area, slug: str, campaign: Campaign | No
     existing = StandardModel.objects.filter(slug=slug).first()
     number = (existing.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1 if existing else 1
     document = model_document_build(government=government, slug=slug, version=number, campaign=campaign, categories=categories, details=details)
-    return _version_store(document=document, actor=actor, publish=False, campaign=campaign)
+    return _version_store(document=document, actor=actor, publish=False, campaign=campaign, is_example=is_example)
 
 
 def model_approve(*, actor, model: StandardModel) -> StandardModel:
@@ -237,7 +240,7 @@ def model_approve(*, actor, model: StandardModel) -> StandardModel:
         now = timezone.now()
         model.versions.filter(published_at__isnull=True).update(published_at=now)
         model.status = ModelStatus.PUBLISHED
-        model.approved_by = actor
+        model.approved_by = _user(actor)
         model.save(update_fields=["status", "approved_by"])
     return model
 
