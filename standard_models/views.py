@@ -59,7 +59,7 @@ def _adoptable_governments(request, model: StandardModel) -> list:
 def lineage_svg(*, model: StandardModel, versions: list, adoptions: list) -> str:
     """The lineage as an SVG drawn here: the origin and its versions on the left, each adopter on
     the right, joined to the version it runs, with what it changed."""
-    row, top = 56, 40
+    row, top = 64, 44
     height = top + row * max(len(versions), len(adoptions), 1) + 20
     y_version = {v.number: top + row * i for i, v in enumerate(versions)}
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 760 {height}" role="img" '
@@ -72,7 +72,8 @@ def lineage_svg(*, model: StandardModel, versions: list, adoptions: list) -> str
             parts.append(f'<line x1="40" y1="{y - row + 14}" x2="40" y2="{y - 14}" class="lineage-edge"/>')
         parts.append(f'<circle cx="40" cy="{y}" r="14" class="lineage-version"/><text x="40" y="{y + 5}" text-anchor="middle" '
                      f'class="lineage-number">v{version.number}</text>'
-                     f'<text x="64" y="{y + 5}">{escape(version.published_at.date().isoformat() if version.published_at else "")}</text>')
+                     f'<text x="40" y="{y + 28}" text-anchor="middle" class="lineage-changes">'
+                     f'{escape(version.published_at.date().isoformat() if version.published_at else "")}</text>')
     for i, adoption in enumerate(adoptions):
         y = top + row * i
         source = y_version.get(adoption.version.number, top)

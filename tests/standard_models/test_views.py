@@ -30,7 +30,8 @@ def test_model_page_shows_evidence_map_and_lineage(client, published, jeonju_sta
     lineage = re.search(r"<svg.*?</svg>", page, re.S).group(0)
     assert 'data-government="35010"' in lineage and "+braille" in lineage and "v1" in lineage
     assert "leaflet/leaflet.js" in page and "https://unpkg" not in page
-    assert "🔒" in page and "준비" in page  # locked fields, playbook phases
+    assert '<span class="badge">locked</span>' in page or '<span class="badge">잠김</span>' in page
+    assert "준비" in page  # locked fields, playbook phases
     assert 'id="adopt"' not in page  # anonymous: no adoption form
     assert client.get("/models/nothing/").status_code == 404
 
