@@ -255,7 +255,20 @@ def _campaigns_run(now) -> dict[int, int]:
     )
 
 
+def _models_adopted(now) -> dict[int, int]:
+    """Standard models each government adopted, from their start date; examples never count.
+    In SQL: standard_models sits above the scorecards in the layers, so they read its table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.government_id, count(*) FROM standard_models_adoption a JOIN standard_models_standardmodel m ON m.id = a.model_id "
+            "WHERE NOT m.is_example AND a.starts_on <= %s GROUP BY a.government_id",
+            [timezone.localtime(now).date()],
+        )
+        return dict(cursor.fetchall())
+
+
 def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_dong, population, campaigns_run, now) -> list[Scorecard]:
+    models_adopted = _models_adopted(now)
     units_of: dict[int, list[tuple[int, dict]]] = defaultdict(list)
     for (gov, dong), km in close_dong.items():
         if dong is not None:
@@ -283,6 +296,8 @@ def _rows(governments, peer, counts, close_gov, close_peer, response_gov, close_
         values["equity_spread_days"], values["equity_ratio"] = spread, ratio
         run = campaigns_run.get(area.pk, 0)
         values["campaigns_run"] = {"value": run, "low": None, "high": None, "n": run}
+        adopted = models_adopted.get(area.pk, 0)
+        values["models_adopted"] = {"value": adopted, "low": None, "high": None, "n": adopted}
         for key in OBJECT_KEYS:
             if not BY_KEY[key].available:
                 values[key] = _missing("not_available")
