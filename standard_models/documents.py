@@ -423,7 +423,8 @@ def document_clean(data) -> dict:
         "identity": _clean_identity(problems, data.get("identity")),
         "taxonomy": taxonomy,
         "workflow": _clean_workflow(problems, data.get("workflow"), codes),
-        "campaign": _clean_campaign(problems, data.get("campaign")),
+        # null: a model of categories and workflow alone, with no campaign to run.
+        "campaign": None if "campaign" in data and data["campaign"] is None else _clean_campaign(problems, data.get("campaign")),
         "playbook": _clean_playbook(problems, data.get("playbook")),
         "indicators": _clean_indicators(problems, data.get("indicators"), codes),
         "evidence": _clean_evidence(problems, data.get("evidence")),
@@ -499,7 +500,7 @@ def document_json_schema() -> dict:
                 "category": _s(48), "sla_days": {"type": "integer", "minimum": 1, "maximum": 365}, "department": _s(120),
                 "statuses": {"type": "array", "items": {"enum": list(REPORT_STATUSES)}},
             }, ["category"])},
-            "campaign": _o({
+            "campaign": {**_o({
                 "title": _s(200), "title_en": _s(200), "description": _s(10_000), "description_en": _s(10_000),
                 "fields": {"type": "array", "items": field},
                 "entry_types": {"type": "array", "minItems": 1, "items": _o({
@@ -509,7 +510,7 @@ def document_json_schema() -> dict:
                 "participation": {"enum": list(Participation.values)}, "eligibility": _s(1000),
                 "coverage_unit": {"enum": list(CoverageUnit.values)}, "duration_days": {"type": "integer", "minimum": 1, "maximum": 730},
                 "settings": _o({"counted_in_statistics": _BOOL, "public_dashboard": _BOOL, "entries_become_reports": _BOOL}, []),
-            }, ["title", "fields", "entry_types", "participation", "coverage_unit", "duration_days"]),
+            }, ["title", "fields", "entry_types", "participation", "coverage_unit", "duration_days"]), "type": ["object", "null"]},
             "playbook": _o({
                 "phases": {"type": "array", "items": _o({
                     "name": _s(120), "name_en": _s(120), "start_day": day, "end_day": day, "tasks": {"type": "array", "items": _s(500)},

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Theme
 
 # Paths under /models/ and /api/v1/models/ that are not models.
-RESERVED_SLUGS = ("import", "schema.json", "schema")
+RESERVED_SLUGS = ("import", "schema.json", "schema", "publish")
 
 
 class ModelStatus(models.TextChoices):

@@ -164,14 +164,15 @@ def model_version_diff(*, old: ModelVersion, new: ModelVersion) -> list[dict]:
     """What changed from one version to another, line by line in people's words."""
     a, b = old.document, new.document
     changes = []
-    changes += _diff_items(_("Form field"), a["campaign"]["fields"], b["campaign"]["fields"], "key")
-    changes += _diff_items(_("Map style"), a["campaign"]["entry_types"], b["campaign"]["entry_types"], "key")
+    campaign_a, campaign_b = a["campaign"] or {}, b["campaign"] or {}
+    changes += _diff_items(_("Form field"), campaign_a.get("fields", []), campaign_b.get("fields", []), "key")
+    changes += _diff_items(_("Map style"), campaign_a.get("entry_types", []), campaign_b.get("entry_types", []), "key")
     changes += _diff_items(_("Category"), a["taxonomy"]["categories"], b["taxonomy"]["categories"], "code")
     changes += _diff_items(_("Workflow"), a["workflow"], b["workflow"], "category")
     phases = [{**p, "key": p["name"]} for p in a["playbook"]["phases"]], [{**p, "key": p["name"]} for p in b["playbook"]["phases"]]
     changes += _diff_items(_("Playbook phase"), phases[0], phases[1], "key")
     for part in ("participation", "eligibility", "coverage_unit", "duration_days", "settings", "roles"):
-        if a["campaign"].get(part) != b["campaign"].get(part):
+        if campaign_a.get(part) != campaign_b.get(part):
             changes.append({"part": _("Campaign"), "key": part, "change": "changed", "text": _("Campaign: %(part)s changed") % {"part": part}})
     for part in ("indicators", "evidence", "photos"):
         if a[part] != b[part]:
@@ -182,3 +183,13 @@ def model_version_diff(*, old: ModelVersion, new: ModelVersion) -> list[dict]:
 def model_regions() -> QuerySet[Area]:
     """The provinces, for the catalogue's region filter."""
     return Area.objects.current().filter(level="province").order_by("code")
+
+
+def model_publishable(*, governments) -> tuple[QuerySet, QuerySet]:
+    """What staff of these governments may publish: their campaigns and their own categories."""
+    from campaigns.models import Campaign
+    from reports.models import Category
+
+    ids = [g.pk for g in governments]
+    return (Campaign.objects.filter(organiser_government_id__in=ids).select_related("organiser_government").order_by("-starts_at"),
+            Category.objects.filter(local_government_id__in=ids, is_active=True).order_by("local_government_id", "order", "code"))

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
@@ -22,6 +23,7 @@ from campaigns.services import campaign_create
 from clients.models import ApiKey, Scope
 from core.db import retry_on_conflict
 from core.errors import DomainError, ErrorCode
+from core.korean import with_particle
 from geodata.models import Area
 from reports.models import Category, Question
 from staff.models import Department, StaffRole
@@ -34,6 +36,11 @@ PUBLISH_ROLES = {Role.STAFF, Role.ADMINISTRATOR}
 # What an adopter may change on a field of the model's form (never its key or datatype).
 CHANGEABLE = ("label", "label_en", "help", "help_en", "required", "public", "values")
 BUNDLE_DOCUMENT = "model.json"
+
+
+def josa(word: str, particle: str) -> str:
+    """A name with its Korean particle in Korean ("전주시는"), the bare name in English."""
+    return with_particle(word, particle) if (get_language() or "ko").startswith("ko") else word
 
 
 # --- who may do what -----------------------------------------------------------------------------
@@ -116,7 +123,7 @@ def model_document_build(*, government: Area, slug: str, version: int, campaign:
     translations in details["fields"][key]). Returned in canonical form, or DomainError."""
     details = dict(details or {})
     field_details = details.get("fields") or {}
-    template = dict(details.get("campaign") or {})
+    template = dict(details["campaign"]) if details.get("campaign") is not None else None
     if campaign is not None:
         duration = max(1, (campaign.ends_at - campaign.starts_at).days)
         fields = []
@@ -134,7 +141,7 @@ def model_document_build(*, government: Area, slug: str, version: int, campaign:
             "title": campaign.title, "description": campaign.description, "fields": fields,
             "entry_types": [{**t, "label_en": types_en.get(t["key"], "")} for t in campaign.entry_types],
             "participation": campaign.participation, "coverage_unit": campaign.coverage_unit, "duration_days": duration,
-            **template,
+            **(template or {}),
         }
     identity = {
         "slug": slug, "origin_government": government.code, "version": version,
@@ -417,6 +424,7 @@ def model_adopt(*, model: StandardModel, government: Area, starts_on: date, acto
     if not (government.is_local_government and government.is_current):
         raise DomainError(ErrorCode.INVALID_GOVERNMENT, _("Choose a current local government."))
     _require_staff(actor, government, _("Only the adopting government's staff adopt a model for it."))
+    model = StandardModel.objects.select_related("origin_government").get(pk=model.pk)  # its status now, not the caller's copy
     if model.status != ModelStatus.PUBLISHED:
         raise DomainError(ErrorCode.MODEL_NOT_PUBLISHED, _("This model is not published yet."))
     version = version or model.versions.filter(published_at__isnull=False).order_by("-number").first()
@@ -425,35 +433,42 @@ def model_adopt(*, model: StandardModel, government: Area, starts_on: date, acto
     document = version.document
     origin = model.origin_government
     if government.pk == origin.pk:
-        raise DomainError(ErrorCode.ALREADY_ADOPTED, _("%(name)s is where this model comes from: it already runs it.") % {"name": government.name})
+        raise DomainError(ErrorCode.ALREADY_ADOPTED, _("%(name)s is where this model comes from: it already runs it.") % {"name": josa(government.name, "은")})
     running = Adoption.objects.filter(model=model, government=government).select_related("version").first()
     if running is not None:
         if running.version_id == version.pk:
-            message = _("%(name)s already runs version %(n)d of this model.") % {"name": government.name, "n": version.number}
+            message = _("%(name)s already runs version %(n)d of this model.") % {"name": josa(government.name, "은"), "n": version.number}
         else:
             message = _("%(name)s already runs version %(n)d of this model: apply the new version as an update instead.") % {
-                "name": government.name, "n": running.version.number}
+                "name": josa(government.name, "은"), "n": running.version.number}
         raise DomainError(ErrorCode.ALREADY_ADOPTED, message)
-    template, changes = _apply_changes(document["campaign"], added_fields=added_fields, changed_fields=changed_fields or {})
-    fields, types = _campaign_form(template)
+    if document["campaign"] is None:  # categories and workflow alone
+        if added_fields or changed_fields:
+            raise DomainError(ErrorCode.INVALID, _("This model has no campaign form to change."))
+        template, changes = None, {"changed_fields": {}, "added_fields": []}
+    else:
+        template, changes = _apply_changes(document["campaign"], added_fields=added_fields, changed_fields=changed_fields or {})
     workflows = {step["category"]: step for step in document["workflow"]}
     starts_at = _starts_at(starts_on)
     with transaction.atomic():
-        campaign = campaign_create(
-            actor=actor, slug=f"{model.slug}-{government.code}"[:80], title=_localise(template["title"], origin, government)[:200],
-            theme=document["identity"]["theme"], description=_localise(template["description"], origin, government),
-            organiser_government=government, governments=[government], starts_at=starts_at,
-            ends_at=starts_at + timedelta(days=template["duration_days"]), participation=template["participation"],
-            coverage_unit=template["coverage_unit"], form_fields=fields, entry_types=types, is_example=model.is_example,
-        )
+        campaign = None
+        if template is not None:
+            fields, types = _campaign_form(template)
+            campaign = campaign_create(
+                actor=actor, slug=f"{model.slug}-{government.code}"[:80], title=_localise(template["title"], origin, government)[:200],
+                theme=document["identity"]["theme"], description=_localise(template["description"], origin, government),
+                organiser_government=government, governments=[government], starts_at=starts_at,
+                ends_at=starts_at + timedelta(days=template["duration_days"]), participation=template["participation"],
+                coverage_unit=template["coverage_unit"], form_fields=fields, entry_types=types, is_example=model.is_example,
+            )
         try:
             with transaction.atomic():
                 adoption = Adoption.objects.create(
                     version=version, model=model, government=government, starts_on=starts_on, campaign=campaign,
-                    template=template, changes=changes, created_by=_user(actor),
+                    template=template or {}, changes=changes, created_by=_user(actor),
                 )
         except IntegrityError as exc:  # another adoption won the race
-            raise DomainError(ErrorCode.ALREADY_ADOPTED, _("%(name)s already runs this model.") % {"name": government.name}) from exc
+            raise DomainError(ErrorCode.ALREADY_ADOPTED, _("%(name)s already runs this model.") % {"name": josa(government.name, "은")}) from exc
         for part in document["taxonomy"]["categories"]:
             _category_create(part=part, workflow=workflows.get(part["code"], {}), government=government, origin=origin, adoption=adoption)
     return adoption
@@ -506,6 +521,8 @@ def model_version_merge(*, adoption: Adoption, version: ModelVersion) -> dict:
     base = adoption.version.document["campaign"]
     theirs = version.document["campaign"]
     mine = adoption.template
+    if not (base and theirs and mine):  # no campaign on one side: the new version's template, if any
+        return {"template": theirs or {}, "kept": [], "conflicts": []}
     fields, kept, conflicts = _merge_items(base["fields"], theirs["fields"], mine["fields"], "key")
     types, kept_types, type_conflicts = _merge_items(base["entry_types"], theirs["entry_types"], mine["entry_types"], "key")
     merged = {**theirs, "fields": fields, "entry_types": types}
@@ -520,13 +537,13 @@ def adoption_update(*, adoption: Adoption, version: ModelVersion, actor) -> Adop
     if version.model_id != adoption.model_id or not version.is_published:
         raise DomainError(ErrorCode.MODEL_NOT_PUBLISHED, _("This version is not published."))
     if version.number <= adoption.version.number:
-        raise DomainError(ErrorCode.ALREADY_ADOPTED, _("%(name)s already runs version %(n)d.") % {"name": adoption.government.name, "n": adoption.version.number})
+        raise DomainError(ErrorCode.ALREADY_ADOPTED, _("%(name)s already runs version %(n)d.") % {"name": josa(adoption.government.name, "은"), "n": adoption.version.number})
     merge = model_version_merge(adoption=adoption, version=version)
     old, new = adoption.version.document, version.document
     with transaction.atomic():
         adoption = Adoption.objects.select_for_update().select_related("version", "government", "model__origin_government").get(pk=adoption.pk)
-        fields, types = _campaign_form(merge["template"])
-        if adoption.campaign_id:
+        if adoption.campaign_id and merge["template"]:
+            fields, types = _campaign_form(merge["template"])
             Campaign.objects.filter(pk=adoption.campaign_id).update(form_fields=fields, entry_types=types)
         lineage = {a.model_code: a for a in adoption.adopted_categories.select_related("category")}
         old_parts = {c["code"]: c for c in old["taxonomy"]["categories"]}

@@ -6,6 +6,7 @@ app_name = "standard_models"
 
 urlpatterns = [
     path("", views.model_index, name="index"),
+    path("publish/", views.model_publish_view, name="publish"),
     path("<slug:slug>/", views.model_detail, name="detail"),
     path("<slug:slug>/adopt/", views.model_adopt_view, name="adopt"),
     path("<slug:slug>/approve/", views.model_approve_view, name="approve"),

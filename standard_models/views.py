@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError
 from staff.selectors import staff_governments
 from standard_models.documents import COUNT_INDICATORS
-from standard_models.forms import AdoptForm, CatalogueSearchForm
+from standard_models.forms import AdoptForm, CatalogueSearchForm, PublishForm
 from standard_models.models import ModelStatus, StandardModel
 from standard_models.selectors import (
     adoption_for,
@@ -25,10 +25,18 @@ from standard_models.selectors import (
     model_get,
     model_latest_version,
     model_places,
+    model_publishable,
     model_regions,
     model_version_diff,
 )
-from standard_models.services import adoption_update, can_moderate_models, model_adopt, model_approve
+from standard_models.services import (
+    adoption_update,
+    can_moderate_models,
+    josa,
+    model_adopt,
+    model_approve,
+    model_publish,
+)
 
 
 def model_index(request):
@@ -41,10 +49,12 @@ def model_index(request):
 
 
 def _visible_model(request, slug: str) -> StandardModel:
+    """Published models for all; a pending one for moderators and its publisher."""
     model = model_get(slug=slug)
     if model is None:
         model = model_get(slug=slug, public=False)
-        if model is None or not can_moderate_models(request.user):
+        publisher = model is not None and request.user.is_authenticated and model.created_by_id == request.user.pk
+        if model is None or not (publisher or can_moderate_models(request.user)):
             raise Http404(_("No such model."))
     return model
 
@@ -125,7 +135,7 @@ def model_adopt_view(request, slug: str):
         messages.error(request, exc.message)
         return redirect("standard_models:detail", slug=model.slug)
     messages.success(request, _("%(government)s adopted %(title)s: its campaign and categories are ready.")
-                     % {"government": government.name, "title": model.title})
+                     % {"government": government.name, "title": josa(model.title, "을")})
     return redirect("campaigns:detail", slug=adoption.campaign.slug)
 
 
@@ -143,7 +153,7 @@ def model_update_view(request, slug: str, adoption_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(government)s now runs version %(n)d; its own changes were kept.")
-                         % {"government": adoption.government.name, "n": adoption.version.number})
+                         % {"government": josa(adoption.government.name, "은"), "n": adoption.version.number})
     return redirect("standard_models:detail", slug=model.slug)
 
 
@@ -158,3 +168,43 @@ def model_approve_view(request, slug: str):
     else:
         messages.success(request, _("The model is published."))
     return redirect("standard_models:detail", slug=model.slug)
+
+
+@login_required
+def model_publish_view(request):
+    """Staff publish a campaign of their government, or its categories and workflow, as a model
+    (or the next version of theirs)."""
+    governments = list(staff_governments(user=request.user))
+    if not governments:
+        return render(request, "standard_models/publish.html", {"forbidden": True}, status=403)
+    campaigns, categories = model_publishable(governments=governments)
+    form = PublishForm(request.POST or None, governments=governments, campaigns=campaigns, categories=categories)
+    error_code = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        government = next(g for g in governments if g.code == data["government"])
+        campaign = next((c for c in campaigns if c.slug == data["campaign"]), None)
+        chosen = [c for c in categories if c.code in set(data["categories"])]
+        locked = {key.strip() for key in data["locked"].split(",") if key.strip()}
+        details = {
+            "identity": {"title": data["title"], "summary": data["summary"], "theme": data["theme"], "licence": data["licence"]},
+            "fields": {key: {"locked": True} for key in locked},
+            "playbook": {"phases": data["phases"]},
+            "evidence": {"text": data["evidence"]},
+        }
+        if campaign is None:
+            details["campaign"] = None  # categories and workflow alone
+        try:
+            version = model_publish(actor=request.user, government=government, slug=data["slug"], campaign=campaign,
+                                    categories=chosen, details=details)
+        except DomainError as exc:
+            error_code = str(exc.code)
+            form.add_error(None, exc.message)
+            for path, messages_ in exc.fields.items():
+                for message in messages_:
+                    form.add_error(None, f"{path}: {message}")
+        else:
+            messages.success(request, _("Version %(n)d of %(title)s is saved.") % {"n": version.number, "title": version.model.title}
+                             + (" " + _("A moderator approves its first publication.") if not version.is_published else ""))
+            return redirect("standard_models:detail", slug=version.model.slug)
+    return render(request, "standard_models/publish.html", {"form": form, "error_code": error_code}, status=400 if error_code or form.errors else 200)

@@ -61,7 +61,7 @@ def test_an_officer_finds_a_model_and_adopts_it(live_server, model):
             page.screenshot(path=str(ARTIFACTS / "model-page.png"), full_page=True)
             page.get_by_role("button", name="도입", exact=True).click()
             page.wait_for_url(re.compile(r"/campaigns/suwon-barrier-free-35010/$"))
-            expect(page.locator(".messages")).to_contain_text("전주시에서 수원시 무장애 지도을(를) 도입했습니다")
+            expect(page.locator(".messages")).to_contain_text("전주시에서 수원시 무장애 지도를 도입했습니다")
             expect(page.locator("h1")).to_contain_text("전주시 무장애 지도")
 
             # The model's page shows both cities, on the map and in the lineage.

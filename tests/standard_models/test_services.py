@@ -145,7 +145,7 @@ def test_bad_adoptions_are_refused_and_create_nothing(published, jeonju_staff, s
     adopt(published.model, jeonju_staff, changed_fields={"note": {"label": "비고"}})  # an extendable field may change
     with pytest.raises(DomainError) as caught:
         adopt(published.model, jeonju_staff)
-    assert caught.value.code == ErrorCode.ALREADY_ADOPTED and "version 1" in caught.value.message
+    assert caught.value.code == ErrorCode.ALREADY_ADOPTED and "전주시는 이미 이 모델의 1번 버전을" in caught.value.message
 
 
 def test_a_new_version_diffs_and_merges_with_jeonjus_extra_field_kept(published, jeonju_staff, suwon_staff, campaign):

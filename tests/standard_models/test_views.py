@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
 
-from standard_models.models import Adoption
-from standard_models.services import model_adopt
-from tests.standard_models.conftest import JEONJU, government, staff_of
+from standard_models.models import Adoption, StandardModel
+from standard_models.services import model_adopt, model_approve, model_publish
+from tests.standard_models.conftest import DETAILS, JEONJU, SUWON, government, staff_of, suwon_category
 from tests.standard_models.test_services import EXTRA_FIELD, START
 
 
@@ -52,3 +53,38 @@ def test_staff_adopt_from_the_page(client, published):
 def test_writes_need_a_signed_in_post(client, published, path):
     assert client.get(path).status_code in (302, 405)
     assert client.post(path).status_code == 302 and not Adoption.objects.exists()
+
+
+def test_staff_publish_a_campaign_from_the_page_and_a_moderator_approves(client, campaign, suwon_staff, moderator):
+    suwon_category()
+    assert client.get("/models/publish/").status_code == 302  # sign in first
+    client.force_login(suwon_staff)
+    page = client.get("/models/publish/").content.decode()
+    assert 'value="suwon-barrier-free"' in page and 'value="step-free-access"' in page
+    form = {"government": SUWON, "campaign": "suwon-barrier-free", "categories": ["step-free-access"], "slug": "suwon-ramps",
+            "title": "수원시 무장애 지도", "summary": "함께 조사합니다.", "theme": "accessibility", "licence": "KOGL-1",
+            "locked": "entrance, door_width", "phases": "준비 | -30 | -1\n조사 | 0 | 29", "evidence": "턱 없는 입구가 31%에서 44%로 늘었습니다."}
+    bad = client.post("/models/publish/", {**form, "locked": "nothing_like_this", "evidence": "https://example.org"})
+    assert bad.status_code == 400 and "evidence.text" in bad.content.decode() and not StandardModel.objects.exists()
+    response = client.post("/models/publish/", form)
+    assert response.status_code == 302 and response["Location"] == "/models/suwon-ramps/"
+    model = StandardModel.objects.get()
+    assert model.status == "pending" and client.get("/models/suwon-ramps/").status_code == 200  # its publisher sees it
+    document = model.versions.get().document
+    assert [f["key"] for f in document["campaign"]["fields"] if f["locked"]] == ["entrance", "door_width"]
+    assert [p["name"] for p in document["playbook"]["phases"]] == ["준비", "조사"]
+    client.logout()
+    assert client.get("/models/suwon-ramps/").status_code == 404  # pending: not public
+    client.force_login(moderator)
+    assert client.post("/models/suwon-ramps/approve/").status_code == 302
+    model.refresh_from_db()
+    assert model.status == "published"
+
+
+def test_categories_and_workflow_alone_make_a_model_adopters_run(suwon_staff, moderator, jeonju_staff):
+    version = model_publish(actor=suwon_staff, government=government(SUWON), slug="suwon-steps", categories=[suwon_category()],
+                            details={**copy.deepcopy(DETAILS), "campaign": None})
+    assert version.document["campaign"] is None
+    model_approve(actor=moderator, model=version.model)
+    adoption = model_adopt(model=version.model, government=government(JEONJU), starts_on=START, actor=jeonju_staff)
+    assert adoption.campaign is None and adoption.categories.get().code == "step-free-access-35010"
