@@ -4,10 +4,10 @@ adopts in one step; a new version's diff merges with 전주시's own field kept.
 from __future__ import annotations
 
 import copy
-import json
 from datetime import date, timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
@@ -66,6 +66,11 @@ def test_versions_are_immutable_and_later_ones_publish_at_once(published, suwon_
     second = model_publish(actor=suwon_staff, government=government(SUWON), slug="suwon-barrier-free", campaign=campaign,
                            categories=[Category.objects.get(code="step-free-access")], details=details)
     assert second.number == 2 and second.published_at is not None
+    published.refresh_from_db()
+    assert published.document_text == text
+    # PostgreSQL itself refuses to rewrite a published version.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ModelVersion.objects.filter(pk=published.pk).update(document_text="{}")
     published.refresh_from_db()
     assert published.document_text == text
 
@@ -183,16 +188,17 @@ def test_a_new_version_diffs_and_merges_with_jeonjus_extra_field_kept(published,
     assert adoption.version == second and adoption.history[0]["from"] == 1 and "braille" in adoption.history[0]["kept"]
 
 
-def test_evidence_tier_is_computed(published, jeonju_staff):
+def test_evidence_tier_is_computed(published, suwon_staff, campaign):
     model = published.model
     assert model_evidence_tier(model=model) == "documented"
     started = date.fromisoformat(published.document["identity"]["started_on"])
     now = timezone.now()
     assert started >= (now - timedelta(days=2)).date()  # the campaign began yesterday: no 90 days after yet
-    # Back-date: reports 100 days before and 100 days after a start date in the past.
-    document = published.document
-    document["identity"]["started_on"] = (now - timedelta(days=120)).date().isoformat()
-    ModelVersion.objects.filter(pk=published.pk).update(document_text=json.dumps(document))
+    # Version 2 from the campaign as if it had started 120 days ago; reports 230 and 5 days ago.
+    Campaign.objects.filter(pk=campaign.pk).update(starts_at=now - timedelta(days=120))
+    campaign.refresh_from_db()
+    model_publish(actor=suwon_staff, government=government(SUWON), slug="suwon-barrier-free", campaign=campaign,
+                  categories=[Category.objects.get(code="step-free-access")], details=copy.deepcopy(DETAILS))
     for days in (230, 5):
         report = make_report(at=SUWON_PALDAL)
         Report.objects.filter(pk=report.pk).update(created_at=now - timedelta(days=days))
