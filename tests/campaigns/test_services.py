@@ -333,17 +333,6 @@ def test_deleting_an_account_keeps_its_entries_without_an_author(campaign, mappe
     assert entry.author_id is None and entry.status == EntryStatus.SUBMITTED
 
 
-def test_a_public_output_asking_for_a_private_field_is_refused(campaign):
-    from campaigns.selectors import campaign_public_fields_requested
-
-    assert campaign_public_fields_requested(campaign=campaign, keys=["entrance", "note"]) == ["entrance", "note"]
-    for keys in (["contact"], ["entrance", "face_photo"], ["no_such_field"]):
-        with pytest.raises(DomainError) as refused:
-            campaign_public_fields_requested(campaign=campaign, keys=keys)
-        assert refused.value.code == ErrorCode.PRIVATE_FIELD and refused.value.http_status == 403
-        assert keys[-1] in refused.value.message
-
-
 def test_grid_cells_are_named_after_their_dong(organiser):
     square, _centres = grid_square(cells=2)
     campaign = make_campaign(actor=organiser, slug="named", coverage_unit="grid", drawn_area=square.geojson)
