@@ -83,6 +83,8 @@ setup: prepare
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_poll"; $(PY) manage.py load_demo_poll; fi
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_proposals"; $(PY) manage.py load_demo_proposals; fi
 	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_topics"; $(PY) manage.py load_demo_topics; fi
+	  echo "$(PY) manage.py load_demo_campaign"; $(PY) manage.py load_demo_campaign; \
+	  echo "$(PY) manage.py load_demo_model"; $(PY) manage.py load_demo_model; fi
 
 # Emails link to the port we serve on unless SITE_URL says otherwise.
 SITE_URL ?= http://127.0.0.1:$(PORT)

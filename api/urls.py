@@ -2,6 +2,7 @@ from django.urls import path
 
 from api.views_areas import AreaDetailApi, AreaListApi, AreaLookupApi
 from api.views_campaigns import CampaignDetailApi, CampaignEntriesApi, CampaignListApi
+from api.views_models import ModelAdoptApi, ModelDetailApi, ModelExportApi, ModelImportApi, ModelListApi, ModelSchemaApi
 from api.views_polls import PollBallotsApi, PollDetailApi, PollListApi, PollVoteApi
 from api.views_proposals import ProposalCommentsApi, ProposalDetailApi, ProposalListApi, ProposalSupportsApi
 from api.views_reports import (
@@ -56,4 +57,13 @@ urlpatterns += [
     path("topics/<int:topic_id>/", TopicDetailApi.as_view(), name="topic-detail"),
     path("topics/<int:topic_id>/statements/", TopicStatementsApi.as_view(), name="topic-statements"),
     path("topics/<int:topic_id>/statements/<int:statement_id>/vote/", TopicVoteApi.as_view(), name="topic-vote"),
+]
+
+urlpatterns += [  # standard models: the reserved slugs first
+    path("models/", ModelListApi.as_view(), name="model-list"),
+    path("models/schema.json", ModelSchemaApi.as_view(), name="model-schema"),
+    path("models/import/", ModelImportApi.as_view(), name="model-import"),
+    path("models/<str:slug>/", ModelDetailApi.as_view(), name="model-detail"),
+    path("models/<str:slug>/export/", ModelExportApi.as_view(), name="model-export"),
+    path("models/<str:slug>/adopt/", ModelAdoptApi.as_view(), name="model-adopt"),
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ratings",
     "moderation",
     "proposals",
+    "standard_models",
     "notifications",
     # Channels over the domain
     "mapping",

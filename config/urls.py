@@ -27,6 +27,7 @@ urlpatterns = [
     path("ratings/", include("ratings.urls")),
     path("topics/", include("topics.urls")),
     path("", include("proposals.urls")),  # /proposals/, /staff/proposals/
+    path("models/", include("standard_models.urls")),
     path("", include("mapping.urls")),
     # Uploaded photos, in every environment, through the view that checks who may see them.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", photo, name="media"),

@@ -177,6 +177,17 @@ class ErrorCode(StrEnum):
     STATEMENT_NOT_VOTABLE = "statement_not_votable"
     INVALID_VOTE = "invalid_vote"
     INVALID_DECISION = "invalid_decision"
+    # Standard models
+    UNKNOWN_MODEL = "unknown_model"
+    INVALID_MODEL_DOCUMENT = "invalid_model_document"
+    UNKNOWN_FORMAT_VERSION = "unknown_format_version"
+    UNKNOWN_DATATYPE = "unknown_datatype"
+    CATEGORY_CODE_CONFLICT = "category_code_conflict"
+    MODEL_SLUG_TAKEN = "model_slug_taken"
+    MODEL_NOT_PUBLISHED = "model_not_published"
+    MODEL_VERSION_EXISTS = "model_version_exists"
+    LOCKED_FIELD = "locked_field"
+    ALREADY_ADOPTED = "already_adopted"
 
     @property
     def kind(self) -> Kind:
@@ -244,6 +255,15 @@ _KINDS: dict[ErrorCode, Kind] = {
     # Opinion map (issue 17, part B)
     ErrorCode.TOPIC_CLOSED: Kind.CONFLICT,
     ErrorCode.STATEMENT_NOT_VOTABLE: Kind.CONFLICT,
+    ErrorCode.PRIVATE_FIELD: Kind.FORBIDDEN,
+    # Standard models
+    ErrorCode.UNKNOWN_MODEL: Kind.NOT_FOUND,
+    ErrorCode.CATEGORY_CODE_CONFLICT: Kind.CONFLICT,
+    ErrorCode.MODEL_SLUG_TAKEN: Kind.CONFLICT,
+    ErrorCode.MODEL_NOT_PUBLISHED: Kind.CONFLICT,
+    ErrorCode.MODEL_VERSION_EXISTS: Kind.CONFLICT,
+    ErrorCode.LOCKED_FIELD: Kind.CONFLICT,
+    ErrorCode.ALREADY_ADOPTED: Kind.CONFLICT,
 }
 
 

@@ -162,8 +162,9 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Counts campaigns, not what they mapped; a campaign organised by an organisation counts for no government."),
     ),
     _i(
-        "models_adopted", "count", _("Models adopted"), _("Standard models adopted by the government."),
-        _("Published models."), _("Models do not exist yet."), available=False,
+        "models_adopted", "count", _("Models adopted"), _("Adoptions whose start date has come, by the moment of computation."),
+        _("Standard models the government adopted; example (demo) models never count."),
+        _("Counts adoptions, not their results; moving to a model's newer version is the same adoption."),
     ),
     _i(
         "relative_reporting_delay", "ratio", _("Relative reporting delay (experimental)"),

@@ -8,9 +8,12 @@ import json
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from geodata.models import Area
 from geodata.selectors import area_geojson_sql
+from proposals.models import Obligation
 from scorecards.indicators import HEADLINE, OBJECT_KEYS
 from scorecards.models import Scorecard
 
@@ -141,18 +144,33 @@ ABOVE = ("above_95", "above_998")
 
 
 def models_adopted(*, area_ids: list[int]) -> dict[int, list[dict]]:
-    """The standard models each government adopted or originated: {area_id: [{"name", "url"}]}.
+    """The published standard models each government adopted or originated: {area_id: [{"name", "url"}]}.
 
-    The one hook for models: they do not exist on the platform yet, so there is no adoption data
-    and every list is empty. When the models feature lands, this function reads it.
+    The one hook for models. In SQL: standard_models sits above the scorecards in the layers (it
+    reads them for its evidence), so the scorecards read its tables rather than import it.
     """
-    return {area_id: [] for area_id in area_ids}
+    found: dict[int, list[dict]] = {area_id: [] for area_id in area_ids}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT g.id, m.title, m.slug FROM standard_models_standardmodel m"
+            " JOIN geodata_area g ON g.id = m.origin_government_id OR g.id IN"
+            "   (SELECT a.government_id FROM standard_models_adoption a WHERE a.model_id = m.id)"
+            " WHERE m.status = 'published' AND g.id = ANY(%s) ORDER BY m.title, m.slug",
+            [list(area_ids)],
+        )
+        for area_id, title, slug in cursor.fetchall():
+            found[area_id].append({"name": title, "url": reverse("standard_models:detail", args=[slug])})
+    return found
 
 
 def open_obligations(*, area_id: int) -> list[dict]:
-    """A government's open obligations: [{"title", "due", "url"}]. The one hook for obligations:
-    they do not exist on the platform yet, so the list is empty."""
-    return []
+    """A government's open obligations, soonest due first: [{"title", "due", "url"}]."""
+    return [
+        {"title": o.proposal.title, "due": timezone.localtime(o.due_at).date(), "url": reverse("proposals:detail", args=[o.proposal_id])}
+        for o in Obligation.objects.filter(proposal__local_government_id=area_id, proposal__is_hidden=False,
+                                           proposal__is_example=False, closed_at__isnull=True)
+        .select_related("proposal").order_by("due_at")
+    ]
 
 
 def scorecard_faster_peers(*, scorecard: Scorecard) -> list[dict] | None:

@@ -458,7 +458,7 @@ def _mean_rating(rated: int, mean, sd) -> dict:
 
 
 def _activity(cursor, now: datetime) -> dict[int, dict]:
-    """The participation indicators of the governments in sc_gov (ratings, polls, campaigns)."""
+    """The participation indicators of the governments in sc_gov (ratings, polls, campaigns, models)."""
     found: dict[int, dict] = defaultdict(dict)
     cursor.execute(RATINGS_SQL, {"now": now})
     for gov, rated, mean, sd, not_solved in cursor.fetchall():
@@ -474,6 +474,17 @@ def _activity(cursor, now: datetime) -> dict[int, dict]:
     )
     for gov, run in campaigns:
         found[gov]["campaigns_run"] = _count(run)
+    # Standard models adopted, from their start date; examples never count. In SQL: standard_models
+    # sits above the scorecards in the layers, so they read its tables.
+    cursor.execute(
+        "SELECT a.government_id, count(*) FROM standard_models_adoption a"
+        " JOIN standard_models_standardmodel m ON m.id = a.model_id"
+        " JOIN sc_gov g ON g.gov_id = a.government_id"
+        " WHERE NOT m.is_example AND a.starts_on <= %s GROUP BY a.government_id",
+        [timezone.localtime(now).date()],
+    )
+    for gov, adopted in cursor.fetchall():
+        found[gov]["models_adopted"] = _count(adopted)
     return found
 
 
@@ -484,6 +495,7 @@ def _activity_values(found: dict | None) -> dict:
         "not_solved_rate": found.get("not_solved_rate") or _proportion(0, 0),
         "polls_held": found.get("polls_held") or _count(0),
         "campaigns_run": found.get("campaigns_run") or _count(0),
+        "models_adopted": found.get("models_adopted") or _count(0),
     }
 
 

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from geodata.models import Area
 from reports.models import Report
 from reports.services import report_change_status
 from scorecards.indicators import INDICATORS, csv_headers
 from scorecards.services import scorecards_refresh
+from standard_models.models import StandardModel
 from tests.factories import HAEUNDAE, JONGNO, CategoryFactory, make_report
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +158,14 @@ def test_a_government_below_its_peers_links_to_what_faster_peers_adopted(client,
     page = client.get("/scorecards/11010/", headers={"Accept-Language": "en"}).content.decode()
     section = page.split('id="faster-peers"')[1].split("<h2")[0]
     assert 'href="/scorecards/21090/"' in section and "no adopted model recorded" in section
-    assert "Standard models do not exist on the platform yet" in section
-    assert "obligations do not exist on the platform yet" in page.split('id="obligations"')[1]
-    # Above or within the limits: no such section, the models and obligations sections still say why.
+    assert "None open." in page.split('id="obligations"')[1]
+    # Once 해운대구 runs a published model, the slower peer's page links to it.
+    StandardModel.objects.create(slug="quick-fix", title="Quick fix crews", theme="safety", licence="CC-BY-4.0",
+                                 origin_government=Area.objects.get(code="21090", is_current=True), status="published")
+    section = client.get("/scorecards/11010/", headers={"Accept-Language": "en"}).content.decode().split('id="faster-peers"')[1].split("<h2")[0]
+    assert '<a href="/models/quick-fix/">Quick fix crews</a>' in section
+    # Above or within the limits: no such section; its own models section lists what it originated.
     faster = client.get("/scorecards/21090/").content.decode()
-    assert 'id="faster-peers"' not in faster and 'id="models"' in faster and "아직 없습니다" in faster
+    assert 'id="faster-peers"' not in faster
+    assert 'href="/models/quick-fix/"' in faster.split('id="models"')[1].split("<h2")[0]
+    assert "열린 의무가 없습니다" in faster.split('id="obligations"')[1]
