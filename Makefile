@@ -37,7 +37,7 @@ endif
 .PHONY: help system venv db messages prepare setup run dev test stop lint bench-routing bench-layers bench-writes bench-abuse bench-fuzz bench-opinion
 
 help:
-	@echo "make run | dev | test | setup | stop | lint | bench-routing | bench-layers | bench-writes | venv | system | db"
+	@echo "make run | dev | test | setup | stop | lint | bench-routing | bench-layers | bench-writes | bench-abuse | bench-fuzz | bench-opinion | venv | system | db"
 
 # --- pieces -------------------------------------------------------------------
 
@@ -77,14 +77,8 @@ setup: prepare
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_boundaries --if-missing $(BOUNDARIES)
 	$(PY) manage.py load_categories
-	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo"; $(PY) manage.py load_demo; \
-	  echo "$(PY) manage.py load_demo_campaign"; $(PY) manage.py load_demo_campaign; fi
-	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo"; $(PY) manage.py load_demo; fi
-	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_poll"; $(PY) manage.py load_demo_poll; fi
-	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_proposals"; $(PY) manage.py load_demo_proposals; fi
-	@if [ "$(DEMO)" != 0 ]; then echo "$(PY) manage.py load_demo_topics"; $(PY) manage.py load_demo_topics; fi
-	  echo "$(PY) manage.py load_demo_campaign"; $(PY) manage.py load_demo_campaign; \
-	  echo "$(PY) manage.py load_demo_model"; $(PY) manage.py load_demo_model; fi
+	@if [ "$(DEMO)" != 0 ]; then for demo in load_demo load_demo_campaign load_demo_model load_demo_poll load_demo_proposals load_demo_topics; do \
+	  echo "$(PY) manage.py $$demo"; $(PY) manage.py $$demo || exit 1; done; fi
 
 # Emails link to the port we serve on unless SITE_URL says otherwise.
 SITE_URL ?= http://127.0.0.1:$(PORT)

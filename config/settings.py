@@ -405,4 +405,6 @@ INSTALLED_APPS.insert(INSTALLED_APPS.index("notifications"), "topics")
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "ProposalStatusEnum": "proposals.models.Proposal.Status",
     "ProposalDutyLevelEnum": "proposals.models.Level",
+    # A campaign's and a poll's time window: one enum in the schema.
+    "WindowStateEnum": ["upcoming", "open", "closed"],
 })

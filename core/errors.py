@@ -255,7 +255,6 @@ _KINDS: dict[ErrorCode, Kind] = {
     # Opinion map (issue 17, part B)
     ErrorCode.TOPIC_CLOSED: Kind.CONFLICT,
     ErrorCode.STATEMENT_NOT_VOTABLE: Kind.CONFLICT,
-    ErrorCode.PRIVATE_FIELD: Kind.FORBIDDEN,
     # Standard models
     ErrorCode.UNKNOWN_MODEL: Kind.NOT_FOUND,
     ErrorCode.CATEGORY_CODE_CONFLICT: Kind.CONFLICT,

@@ -91,7 +91,7 @@ def test_filters_are_the_rest_list_filters(client, reports):
     assert ids("local_government=21") == {reports["busan"].pk}
     assert ids("bbox=126.9,37.5,127.1,37.6") == {reports["seoul"].pk, reports["sensitive"].pk}
     assert ids("category=unsafe-x") == {reports["sensitive"].pk}
-    tomorrow = (timezone.now() + timedelta(days=1)).date().isoformat()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()  # Korean date: the filter reads local days
     assert ids(f"start={tomorrow}") == set()
 
 
