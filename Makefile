@@ -105,7 +105,7 @@ dev: setup
 test: prepare
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports --no-cache
-	.venv/bin/pytest
+	.venv/bin/pytest -n 2 --dist loadfile
 
 lint: venv
 	.venv/bin/ruff check .
