@@ -82,7 +82,19 @@ def test_volunteers_map_on_a_phone_and_a_validator_reviews(live_server, square_c
             page.wait_for_url(re.compile(r"/entries/new/$"))
 
             # 1. A tap on the map, with a photo.
-            page.locator("#pin-map .leaflet-interactive").first.wait_for(state="attached")  # the area is drawn
+            # The campaign's area is drawn and the map has settled on it (under load the fit to the
+            # area can still be animating, and a tap would land in the country-wide view).
+            page.wait_for_function("""() => {
+                const map = document.querySelector('#pin-map');
+                const box = map.getBoundingClientRect();
+                const paths = [...map.querySelectorAll('.leaflet-overlay-pane path')];  // one per unit
+                if (!paths.length || map.classList.contains('leaflet-zoom-anim')) return false;
+                const x = box.left + 140, y = box.top + 150;
+                return paths.some((path) => {
+                    const area = path.getBoundingClientRect();
+                    return area.left < x && x < area.right && area.top < y && y < area.bottom;
+                });
+            }""")
             page.locator("#pin-map").click(position={"x": 140, "y": 150})
             expect(page.locator("#location-status")).to_have_text("핀을 놓았습니다.")
             page.get_by_label("계단").check()
