@@ -38,6 +38,7 @@ from reports.models import Category, Channel, Question
 from reports.selectors import (
     category_get_active,
     category_list,
+    report_details_load,
     report_filters_parse,
     report_get_public,
     report_list,
@@ -147,8 +148,7 @@ class ReportListCreateApi(KeyedApiView):
                 reporter_phone=data["phone"], show_name=data["show_name"], media_url=data["media_url"],
                 device_id=data["device_id"], account_id=data["account_id"], channel=Channel.API, api_client=client,
             )
-            report = report_with_details(report_list()).get(pk=report.pk)
-            body = ReportCreatedOutputSerializer(report, context={"request": request}).data
+            body = ReportCreatedOutputSerializer(report_details_load(report, has_photos=bool(photos)), context={"request": request}).data
             return HttpResponse(JSONRenderer().render(body), status=201, content_type="application/json")
 
         return run_idempotent(request=request, client=client, payload=payload, handler=create)

@@ -8,11 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import OperationalError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import ApiClient, ApiKey, IdempotencyRecord, Scope
+from core.db import instance_from_row
 from core.errors import DomainError, ErrorCode
 from geodata.models import Area
 
@@ -71,12 +72,32 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
     return key
 
 
+_KEY_FIELDS = ApiKey._meta.concrete_fields
+_CLIENT_FIELDS = ApiClient._meta.concrete_fields
+
+
+def _api_key_by_hash(hashed_key: str) -> ApiKey | None:
+    """The key with its client, in plain SQL: every API request starts here."""
+    columns = [f"k.{f.column}" for f in _KEY_FIELDS] + [f"c.{f.column}" for f in _CLIENT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM clients_apikey k JOIN clients_apiclient c ON c.id = k.client_id WHERE k.hashed_key = %s",
+            [hashed_key],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    key = instance_from_row(ApiKey, _KEY_FIELDS, row[: len(_KEY_FIELDS)])
+    key.client = instance_from_row(ApiClient, _CLIENT_FIELDS, row[len(_KEY_FIELDS):])
+    return key
+
+
 def api_key_authenticate(*, raw_key: str, scope: str | None = None) -> ApiKey:
     """The usable key for a plaintext, or a DomainError (api_key_*)."""
     raw_key = (raw_key or "").strip()
     if not raw_key:
         raise DomainError("api_key_missing", _("An API key is required."))
-    key = ApiKey.objects.select_related("client").filter(hashed_key=key_hash(raw_key)).first()
+    key = _api_key_by_hash(key_hash(raw_key))
     if key is None:
         raise DomainError("api_key_invalid", _("This API key is not valid."))
     if key.revoked_at is not None or not key.client.is_active:
@@ -126,7 +147,7 @@ class IdempotencyClaim:
     replay: IdempotencyRecord | None = None
 
 
-_RECORD_COLUMNS = [field.attname for field in IdempotencyRecord._meta.concrete_fields]
+_RECORD_FIELDS = IdempotencyRecord._meta.concrete_fields
 
 
 def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> IdempotencyClaim:
@@ -143,26 +164,25 @@ def idempotency_claim(*, client: ApiClient, key: str, request_hash: str) -> Idem
         raise DomainError(ErrorCode.INVALID_IDEMPOTENCY_KEY, _("Idempotency-Key must be 1 to 255 characters."))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL lock_timeout = '20s'")
+        # No savepoint: ON CONFLICT cannot fail on the key, and a lock timeout ends the request
+        # (its transaction is rolled back by the caller's atomic block).
         try:
-            with transaction.atomic():
-                cursor.execute(
-                    """
-                    INSERT INTO clients_idempotencyrecord (client_id, key, request_hash, response_content_type, response_body, created_at)
-                    VALUES (%s, %s, %s, '', '', %s)
-                    ON CONFLICT (client_id, key) DO NOTHING
-                    RETURNING {}
-                    """.format(", ".join(_RECORD_COLUMNS)),
-                    [client.pk, key, request_hash, timezone.now()],
-                )
-                row = cursor.fetchone()
-        except IntegrityError:
-            row = None
+            cursor.execute(
+                """
+                INSERT INTO clients_idempotencyrecord (client_id, key, request_hash, response_content_type, response_body, created_at)
+                VALUES (%s, %s, %s, '', '', %s)
+                ON CONFLICT (client_id, key) DO NOTHING
+                RETURNING {}
+                """.format(", ".join(field.column for field in _RECORD_FIELDS)),
+                [client.pk, key, request_hash, timezone.now()],
+            )
+            row = cursor.fetchone()
         except OperationalError as exc:
             if getattr(exc.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:  # the first request is still running
                 raise DomainError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, _("A request with this Idempotency-Key is still in progress.")) from exc
             raise
     if row is not None:  # the row as stored, from RETURNING: not read again (a round trip of every create)
-        return IdempotencyClaim(record=IdempotencyRecord.from_db(connection.alias, _RECORD_COLUMNS, row))
+        return IdempotencyClaim(record=instance_from_row(IdempotencyRecord, _RECORD_FIELDS, row))
     existing = IdempotencyRecord.objects.get(client=client, key=key)
     if existing.request_hash != request_hash:
         raise DomainError(
@@ -177,4 +197,8 @@ def idempotency_store(*, record: IdempotencyRecord, status: int, content_type: s
     record.response_status = status
     record.response_content_type = content_type
     record.response_body = body
-    record.save(update_fields=["response_status", "response_content_type", "response_body"])
+    with connection.cursor() as cursor:  # every create ends here: plain SQL, no ORM compile
+        cursor.execute(
+            "UPDATE clients_idempotencyrecord SET response_status = %s, response_content_type = %s, response_body = %s WHERE id = %s",
+            [status, content_type, body, record.pk],
+        )

@@ -82,6 +82,10 @@ class AreaRef:
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "name": self.name, "name_en": self.name_en}
 
+    def as_area(self) -> Area:
+        """The Area with the columns routing already read; any other column loads when first used."""
+        return Area.from_db(DEFAULT_DB_ALIAS, ["id", "code", "name", "name_en"], [self.id, self.code, self.name, self.name_en])
+
 
 @dataclass(frozen=True, slots=True)
 class Route:

@@ -143,7 +143,7 @@ def nearby(request):
         lon, lat = validate_coordinates(request.GET.get("lon"), request.GET.get("lat"))
     except DomainError as exc:
         return _json_error(exc.code, exc.message)
-    category = category_get_active(code=request.GET.get("category", ""), with_questions=False)
+    category = category_get_active(code=request.GET.get("category", ""))
     language = _language()
     reports = report_nearby_open(lon=lon, lat=lat, category=category)
     return JsonResponse({"results": [

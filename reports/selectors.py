@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -93,10 +94,20 @@ def report_list(*, filters: ReportFilters | None = None, include_private: bool =
     return reports
 
 
+def _visible_photos() -> Prefetch:
+    return Prefetch("photos", queryset=ReportPhoto.objects.filter(is_hidden=False))
+
+
 def report_with_details(reports: ReportQuerySet) -> ReportQuerySet:
-    return reports.select_related("category", "local_government", "reporter").prefetch_related(
-        Prefetch("photos", queryset=ReportPhoto.objects.filter(is_hidden=False))
-    )
+    return reports.select_related("category", "local_government", "reporter").prefetch_related(_visible_photos())
+
+
+def report_details_load(report: Report, *, has_photos: bool = True) -> Report:
+    """What report_with_details reads, for a report already in memory with its category,
+    government and reporter (as report_create returns it): only its photos are read, if it has any."""
+    photos = _visible_photos() if has_photos else Prefetch("photos", queryset=ReportPhoto.objects.none())
+    prefetch_related_objects([report], photos)
+    return report
 
 
 def report_get_public(*, report_id: int) -> Report | None:
@@ -155,10 +166,32 @@ def report_counts(*, reports: ReportQuerySet) -> dict[str, int]:
     return reports.counted().aggregate(open=Count("id", filter=Q(status__in=OPEN_STATUSES)), overdue=Count("id", filter=overdue_q()))
 
 
-def category_get_active(*, code: str, with_questions: bool = True) -> Category | None:
-    """The active category with this code (an Open311 service_code), with its questions unless told not to."""
-    categories = Category.objects.filter(code=code, is_active=True).select_related("local_government")
-    return (categories.prefetch_related("questions") if with_questions else categories).first()
+# The active categories this process has read, under the database's category revision (reports
+# migration 0004: any change to a category, question or area stores a number never used before).
+# Every report names its category, so this saves two queries a report; treat the objects as read-only.
+_active_categories: dict = {"key": None, "by_code": {}}
+
+
+def _category_revision() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT revision FROM reports_category_revision")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def category_get_active(*, code: str) -> Category | None:
+    """The active category with this code (an Open311 service_code), with its government and questions."""
+    global _active_categories
+    key = (connection.settings_dict["NAME"], _category_revision())
+    cache = _active_categories
+    if cache["key"] != key:
+        cache = {"key": key, "by_code": {}}
+        _active_categories = cache
+    if code not in cache["by_code"] or key[1] is None:
+        cache["by_code"][code] = (
+            Category.objects.filter(code=code, is_active=True).select_related("local_government").prefetch_related("questions").first()
+        )
+    return cache["by_code"][code]
 
 
 def category_list(*, local_government_code: str | None = None, province_code: str | None = None) -> list[Category]:

@@ -129,7 +129,8 @@ def report_create(
     route = route_point(lon=lon, lat=lat)
     if route is None:
         raise DomainError("outside_service_area", _("This location is outside the service area: pick a point in Korea."))
-    government_id = _responsible_government_id(category, route)
+    government = _responsible_government(category, route)
+    government_id = government.pk
     if jurisdiction is not None and government_id != jurisdiction.pk:
         raise DomainError(
             ErrorCode.OUTSIDE_JURISDICTION,
@@ -149,7 +150,7 @@ def report_create(
             public_location=coarse_point(point) if _category_is_sensitive(category) else point,
             description=description,
             answers=cleaned_answers,
-            local_government_id=government_id,
+            local_government=government,
             municipal_unit_id=route.municipal_unit.id,
             submunicipal_unit_id=route.submunicipal_unit.id if route.submunicipal_unit else None,
             address=route.address,
@@ -192,10 +193,10 @@ def _category_is_sensitive(category: Category) -> bool:
         return cursor.fetchone()[0]
 
 
-def _responsible_government_id(category: Category, route) -> int:
+def _responsible_government(category: Category, route) -> Area:
     """A national category goes to the routed government; a government's own category to that government."""
     if category.local_government_id is None:
-        return route.local_government.id
+        return route.local_government.as_area()
     own = category.local_government
     if own.code not in {route.local_government.code, route.province.code}:
         raise DomainError(
@@ -203,7 +204,7 @@ def _responsible_government_id(category: Category, route) -> int:
             _("The category %(category)s belongs to %(government)s and cannot be used at this location.")
             % {"category": category.name, "government": own.name},
         )
-    return own.pk
+    return own
 
 
 @retry_on_conflict
