@@ -7,6 +7,7 @@ notifications.outbox for the guarantee.
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,3 +46,22 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class ReportNotice(models.Model):
+    """A new report whose staff notices and alerts the worker has still to write.
+
+    Written in the report's transaction (the outbox record of "a report was filed"); the worker
+    writes the notices of every waiting report in one pass (notifications.emails.report_notices_send),
+    so a burst of reports costs one job, not one each.
+    """
+
+    report = models.OneToOneField("reports.Report", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("new report notice")
+        verbose_name_plural = _("new report notices")
+
+    def __str__(self) -> str:
+        return f"report {self.report_id}"

@@ -14,9 +14,9 @@ import logging
 from procrastinate.contrib.django import app
 
 from layers.maintenance import reportcells_repair
-from notifications.emails import report_created_notify, send_staff_digests
+from notifications.emails import report_notices_send, send_staff_digests
 from notifications.outbox import message_deliver
-from notifications.worker import DELIVER_MESSAGE, NOTIFY_REPORT_CREATED, OUTBOX_QUEUE
+from notifications.worker import DELIVER_MESSAGE, NOTIFY_NEW_REPORTS, OUTBOX_QUEUE
 from privacy.services import personal_data_purge
 from scorecards.services import scorecards_refresh, scorecards_refresh_changed
 from topics.services import topics_recompute_dirty
@@ -37,9 +37,10 @@ def deliver_message(message_id: int) -> None:
     message_deliver(message_id=message_id)
 
 
-@app.task(name=NOTIFY_REPORT_CREATED, queue=OUTBOX_QUEUE)
-def notify_report_created(report_id: int) -> None:
-    report_created_notify(report_id=report_id)
+@app.task(name=NOTIFY_NEW_REPORTS, queue=OUTBOX_QUEUE, queueing_lock=NOTIFY_NEW_REPORTS)
+def notify_new_reports() -> None:
+    """Woken by new reports (notifications.worker.job_wake): their staff notices and alerts."""
+    report_notices_send()
 
 
 def _daily(name: str):
@@ -72,6 +73,16 @@ def daily_scorecards_refresh(timestamp: int) -> None:
 
 # Every minute: the cheap catch-ups between nights (each does nothing when nothing changed).
 EVERY_MINUTE = "* * * * *"
+
+
+@app.periodic(cron=EVERY_MINUTE)
+@app.task(name="notifications.sweep_new_report_notices", queueing_lock="sweep_new_report_notices")
+def sweep_new_report_notices(timestamp: int) -> None:
+    """A report committed just after the waiting job had started (and so was not woken for it)
+    still gets its notices within a minute."""
+    swept = report_notices_send()
+    if swept:
+        logger.info("Notices written for %s new reports by the sweep", swept)
 
 
 @app.periodic(cron=EVERY_MINUTE)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 from procrastinate import jobs as procrastinate_jobs
@@ -25,12 +25,13 @@ from procrastinate import tasks as procrastinate_tasks
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob, ProcrastinateWorker
+from procrastinate.exceptions import AlreadyEnqueued
 
 logger = logging.getLogger(__name__)
 
 # Task names, so the outbox and the receivers defer by name without importing the tasks module.
 DELIVER_MESSAGE = "notifications.deliver_message"
-NOTIFY_REPORT_CREATED = "notifications.notify_report_created"
+NOTIFY_NEW_REPORTS = "notifications.notify_new_reports"
 OUTBOX_QUEUE = "outbox"
 
 _connector = DjangoConnector(alias="default")
@@ -43,6 +44,25 @@ def job_defer(task_name: str, *, schedule_at: datetime | None = None, **task_kwa
         name=task_name, job_manager=_jobs, queue=OUTBOX_QUEUE, schedule_at=schedule_at
     )
     return deferrer.defer(**task_kwargs)
+
+
+def job_wake(task_name: str) -> None:
+    """Make sure one job of this argument-less task waits to run, in the caller's transaction.
+
+    Cheap when one already waits (one indexed read: its queueing lock is the task's name). Two
+    transactions racing to queue it meet on that lock: the second is told it is already queued,
+    inside a savepoint so its own transaction goes on.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE queueing_lock = %s AND status = 'todo')", [task_name])
+        if cursor.fetchone()[0]:
+            return
+    deferrer = procrastinate_tasks.configure_task(name=task_name, job_manager=_jobs, queue=OUTBOX_QUEUE, queueing_lock=task_name)
+    try:
+        with transaction.atomic():
+            deferrer.defer()
+    except AlreadyEnqueued:
+        pass
 
 
 def jobs_run_here(*, limit: int = 10_000) -> int:

@@ -57,6 +57,7 @@ def test_each_daily_job_is_deferred_once_per_tick_and_runs(deliver_mail):
         assert dict(cursor.fetchall()) == {
                 "notifications.send_staff_digests": 1, "notifications.retry_stalled_jobs": 1,
                 "notifications.refresh_changed_scorecards": 1, "notifications.recompute_opinion_maps": 1,
+                "notifications.sweep_new_report_notices": 1,
             }
     assert jobs_run_here() >= 1  # the digest job, then the delivery of the digest it queued
     assert not DigestEntry.objects.exists()
