@@ -77,7 +77,7 @@ def prepare_database(url: str) -> str:
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     with psycopg.connect(bench, cursor_factory=psycopg.ClientCursor) as c, c.cursor() as cur:
         # Start from no reports, so the figures do not depend on the dev data.
-        cur.execute("TRUNCATE reports_report, layers_reportcell, notifications_outboundmessage, procrastinate_jobs CASCADE")
+        cur.execute("TRUNCATE reports_report, layers_reportcell, notifications_outboundmessage, notifications_reportnotice, procrastinate_jobs CASCADE")
     return bench
 
 
@@ -136,8 +136,12 @@ class Server:
             proc.wait(timeout=30)
 
     def jobs_waiting(self, bench: str) -> int:
+        """Jobs to run plus new reports whose notices are still to write (one job writes many)."""
         with psycopg.connect(bench) as c, c.cursor() as cur:
-            cur.execute("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')")
+            cur.execute(
+                "SELECT (SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing'))"
+                " + (SELECT count(*) FROM notifications_reportnotice)"
+            )
             return cur.fetchone()[0]
 
 
@@ -364,7 +368,7 @@ def main() -> None:
         f"Chaos: connections killed {c['kills']}; {c['logical_reports']} reports answered 201, lost {c['lost']}, "
         f"stored twice {c['stored_twice']}, stored without a 201 {c['stored_without_answer']}, HTTP 500 {c['http_500']} "
         "(503s and broken connections were retried with the same Idempotency-Key).",
-        f"Worker: {backlog} jobs (notices to write, mails to send) waiting after the runs, {left} left after {drained:.0f} s.",
+        f"Worker: {backlog} jobs and reports' notices waiting after the runs, {left} left after {drained:.0f} s.",
         f"Total bench time {time.monotonic() - total_started:.0f} s.",
     ]
     text = "\n".join(lines) + "\n"
