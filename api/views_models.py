@@ -31,6 +31,7 @@ from geodata.selectors import local_government_get
 from standard_models.documents import document_json_schema
 from standard_models.models import Adoption, StandardModel
 from standard_models.selectors import (
+    adoption_figures,
     model_adoptions,
     model_catalogue,
     model_evidence_tier,
@@ -115,7 +116,7 @@ class ModelDetailApi(ModelApiView):
         body = {
             **model_row(model),
             "versions": [{"number": v.number, "published_at": v.published_at} for v in model.versions.filter(published_at__isnull=False)],
-            "adoptions": [adoption_row(a) for a in model_adoptions(model=model)],
+            "adoptions": [{**adoption_row(a), "figures": adoption_figures(adoption=a)} for a in model_adoptions(model=model)],
             "document": latest.document if latest else {},
         }
         return Response(ModelDetailSerializer(body).data)
