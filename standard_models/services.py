@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
@@ -23,7 +22,7 @@ from campaigns.services import campaign_create
 from clients.models import ApiKey
 from core.db import retry_on_conflict
 from core.errors import DomainError, ErrorCode
-from core.korean import with_particle
+from core.korean import with_particle_in_language as josa
 from geodata.models import Area
 from reports.models import Category, Question
 from staff.models import Department, StaffRole
@@ -36,11 +35,6 @@ PUBLISH_ROLES = {Role.STAFF, Role.ADMINISTRATOR}
 # What an adopter may change on a field of the model's form (never its key or datatype).
 CHANGEABLE = ("label", "label_en", "help", "help_en", "required", "public", "values")
 BUNDLE_DOCUMENT = "model.json"
-
-
-def josa(word: str, particle: str) -> str:
-    """A name with its Korean particle in Korean ("전주시는"), the bare name in English."""
-    return with_particle(word, particle) if (get_language() or "ko").startswith("ko") else word
 
 
 # --- who may do what -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.korean import with_particle_in_language as josa
 from scorecards.indicators import BY_KEY, REASONS
 from scorecards.services import WINDOW_KEYS
 from staff.selectors import staff_governments
@@ -37,7 +38,6 @@ from standard_models.selectors import (
 from standard_models.services import (
     adoption_update,
     can_moderate_models,
-    josa,
     model_adopt,
     model_approve,
     model_publish,
