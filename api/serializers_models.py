@@ -57,9 +57,43 @@ class AdoptionSerializer(serializers.Serializer):
     changes = serializers.DictField(help_text=_("what the adopter changed: changed_fields and added_fields"))
 
 
+class WindowFigureSerializer(serializers.Serializer):
+    """A scorecard indicator over a window, in the scorecards' shape; null with a reason when missing."""
+
+    value = serializers.FloatField(allow_null=True)
+    low = serializers.FloatField(allow_null=True, required=False)
+    high = serializers.FloatField(allow_null=True, required=False)
+    n = serializers.IntegerField(required=False, help_text=_("the reports it is computed from"))
+    reason = serializers.CharField(required=False, help_text=_("why the value is missing (see /scorecards/methods/#reasons)"))
+
+
+class WindowFiguresSerializer(serializers.Serializer):
+    reports_received = WindowFigureSerializer()
+    median_days_to_acknowledge = WindowFigureSerializer()
+    median_days_to_close = WindowFigureSerializer()
+    share_closed_within_sla = WindowFigureSerializer()
+
+
+class WindowSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(help_text=_("the day after the window's last day"))
+    days = serializers.IntegerField(help_text=_("days of the window that have passed"))
+    complete = serializers.BooleanField(help_text=_("false while the window has not passed (figures up to now)"))
+    indicators = WindowFiguresSerializer(help_text=_("definitions: /scorecards/methods/#<key>"))
+
+
+class AdopterFiguresSerializer(serializers.Serializer):
+    before = WindowSerializer(help_text=_("the 90 days before the start"))
+    after = WindowSerializer(help_text=_("the 90 days from the start, clipped at today"))
+
+
+class AdoptionDetailSerializer(AdoptionSerializer):
+    figures = AdopterFiguresSerializer(help_text=_("the adopter's scorecard indicators before and after adoption"))
+
+
 class ModelDetailSerializer(ModelSerializer):
     versions = VersionSerializer(many=True)
-    adoptions = AdoptionSerializer(many=True)
+    adoptions = AdoptionDetailSerializer(many=True)
     document = serializers.DictField(help_text=_("the newest version's document (see /api/v1/models/schema.json)"))
 
 

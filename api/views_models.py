@@ -31,6 +31,7 @@ from geodata.selectors import local_government_get
 from standard_models.documents import document_json_schema
 from standard_models.models import Adoption, StandardModel
 from standard_models.selectors import (
+    adoption_figures,
     model_adoptions,
     model_catalogue,
     model_evidence_tier,
@@ -38,7 +39,7 @@ from standard_models.selectors import (
     model_latest_version,
     model_version_get,
 )
-from standard_models.services import government_key_actor, model_adopt, model_export, model_import
+from standard_models.services import model_adopt, model_export, model_import
 
 SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="the model's slug")
 
@@ -115,7 +116,7 @@ class ModelDetailApi(ModelApiView):
         body = {
             **model_row(model),
             "versions": [{"number": v.number, "published_at": v.published_at} for v in model.versions.filter(published_at__isnull=False)],
-            "adoptions": [adoption_row(a) for a in model_adoptions(model=model)],
+            "adoptions": [{**adoption_row(a), "figures": adoption_figures(adoption=a)} for a in model_adoptions(model=model)],
             "document": latest.document if latest else {},
         }
         return Response(ModelDetailSerializer(body).data)
@@ -155,13 +156,12 @@ class ModelAdoptApi(ModelApiView):
         if government is None:
             raise DomainError(ErrorCode.INVALID_GOVERNMENT, _("No local government %(code)s.") % {"code": data["government"]},
                               fields={"government": [_("Unknown code.")]})
-        actor = government_key_actor(key=request.auth, government=government)
         version = None
         if "version" in data:
             version = model_version_get(model=model, number=data["version"])
             if version is None:
                 raise DomainError(ErrorCode.MODEL_NOT_PUBLISHED, _("%(slug)s has no published version %(n)d.") % {"slug": slug, "n": data["version"]})
-        adoption = model_adopt(model=model, version=version, government=government, starts_on=data["start"], actor=actor,
+        adoption = model_adopt(model=model, version=version, government=government, starts_on=data["start"], actor=request.auth,
                                added_fields=data["added_fields"], changed_fields=data["changed_fields"])
         return Response(AdoptionSerializer(adoption_row(adoption)).data, status=status.HTTP_201_CREATED)
 
@@ -184,7 +184,6 @@ class ModelImportApi(ModelApiView):
             raw = upload.read()
         else:  # the document itself as the JSON body; stored in its canonical form
             raw = json.dumps(request.data, ensure_ascii=False).encode("utf-8")
-        actor = government_key_actor(key=request.auth, government=request.auth.client.local_government)
-        version = model_import(actor=actor, raw=raw)
+        version = model_import(actor=request.auth, raw=raw)
         return Response(ImportOutputSerializer({"slug": version.model.slug, "version": version.number, "status": version.model.status}).data,
                         status=status.HTTP_201_CREATED)

@@ -10,7 +10,6 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.static import serve
@@ -59,7 +58,7 @@ from campaigns.services import (
     entry_validate,
 )
 from core.errors import DomainError, ErrorCode, json_error_response
-from core.korean import with_particle
+from core.korean import with_particle_in_language as josa
 from core.parsing import parse_int
 from reports.models import Category
 from reports.models import Status as ReportStatus
@@ -150,7 +149,7 @@ def campaign_detail(request, slug: str):
         "state": campaign.window_state(),
         "role": role,
         "can_review": role in (Role.ORGANISER, Role.VALIDATOR),
-        "organised_by": _("%(organiser)s organises this campaign.") % {"organiser": _josa(campaign.organiser_name, "이")},
+        "organised_by": _("%(organiser)s organises this campaign.") % {"organiser": josa(campaign.organiser_name, "이")},
         "partners": [partner.name for partner in campaign.partners.all()],
         "coverage": coverage,
         "coverage_percent": f"{coverage['share'] * 100:.0f}",
@@ -165,11 +164,6 @@ def campaign_detail(request, slug: str):
         "statuses": EntryStatus,
         "states": WindowState,
     })
-
-
-def _josa(word: str, particle: str) -> str:
-    """The word with its Korean particle (core.korean) on Korean pages; the bare word otherwise."""
-    return with_particle(word, particle) if (get_language() or "ko").startswith("ko") else word
 
 
 @require_safe
@@ -204,7 +198,7 @@ def campaign_next(request, slug: str):
         return json_error_response(DomainError(ErrorCode.NOT_FOUND, _("This campaign has no units.")))
     centre = unit.geom.point_on_surface
     return JsonResponse({"id": unit.pk, "label": unit.label, "priority": unit.priority,
-                         "message": _("Map next: %(unit)s.") % {"unit": _josa(unit.label, "으로")},
+                         "message": _("Map next: %(unit)s.") % {"unit": josa(unit.label, "으로")},
                          "lon": round(centre.x, 6), "lat": round(centre.y, 6), "bbox": [round(v, 6) for v in unit.geom.extent]},
                         json_dumps_params={"ensure_ascii": False})
 

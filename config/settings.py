@@ -367,6 +367,9 @@ SCORECARD_MIN_REPORTS = env_int("SCORECARD_MIN_REPORTS", 30)
 SCORECARD_MIN_EQUITY_REPORTS = env_int("SCORECARD_MIN_EQUITY_REPORTS", 20)
 # The experimental relative reporting delay needs this many incidents reported again (first gaps observed).
 SCORECARD_MIN_DELAY_REPEATS = env_int("SCORECARD_MIN_DELAY_REPEATS", 10)
+# A government's figures over a window (before and after a standard model's adoption) need this
+# many reports filed in the window; below it only the count is given.
+SCORECARD_MIN_WINDOW_REPORTS = env_int("SCORECARD_MIN_WINDOW_REPORTS", 5)
 # A scorecard's level and peer group share one set of values: one enum in the OpenAPI schema.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["ScorecardPeerGroupEnum"] = "scorecards.models.PeerGroup"
 # Campaigns: a 250 m grid may have at most this many cells (a city is ~1,000-10,000).

@@ -8,6 +8,8 @@ fallback ("(은)는"), which every reader understands.
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 RIEUL = 8  # ㄹ as a final consonant: index in the 28 finals (0 = none)
 
@@ -62,3 +64,9 @@ def particle(word: str, josa: str) -> str:
 def with_particle(word: str, josa: str) -> str:
     """`word` followed by the right form of `josa`: with_particle("종로구", "은") == "종로구는"."""
     return f"{word}{particle(str(word), josa)}"
+
+
+def with_particle_in_language(word: str, josa: str) -> str:
+    """with_particle on Korean pages and messages; the bare word in any other language, whose
+    sentences carry no particle ("전주시는 …" / "Jeonju …")."""
+    return with_particle(word, josa) if (get_language() or "ko").startswith("ko") else str(word)

@@ -24,6 +24,9 @@ REASONS = {
     "too_few_units": _("Fewer than two 읍면동 have enough closed reports."),
     "too_few_repeats": _("Too few incidents have been reported again (SCORECARD_MIN_DELAY_REPEATS) to estimate the reporting delay."),
     "no_obligations": _("No proposal obligation has come due yet."),
+    # Standard models: a government's figures over a window around an adoption (scorecard_window).
+    "window_not_begun": _("The window has not begun yet."),
+    "too_few_reports": _("Fewer reports than SCORECARD_MIN_WINDOW_REPORTS were filed in the window."),
 }
 
 COMMON_FILTER = _(

@@ -627,3 +627,57 @@ def _obligation_values(counts: dict[str, int] | None) -> dict:
         "proposals_answered_by_deadline": answered,
         "obligations_overdue": {"value": counts["overdue"], "low": None, "high": None, "n": counts["total"]},
     }
+
+
+# --- one government over a window (a read, here because it runs the recompute's own SQL) ---------
+
+# The indicators given over a window, in catalogue order: what standard models show before and
+# after an adoption and check for their evidence tier.
+WINDOW_KEYS = ("reports_received", "median_days_to_acknowledge", "median_days_to_close", HEADLINE)
+
+
+def scorecard_window(*, government_id: int, start: datetime, end: datetime, now: datetime | None = None) -> dict:
+    """The indicators of WINDOW_KEYS for the reports a government received in [start, end), with
+    the scorecards' definitions and filters (public, non-sample; duplicates out of the times).
+
+    The reports are observed as of the window's end (clipped at `now`), so a window before and a
+    window after an event, of equal length, give their reports the same time to close. Returns
+    {"start", "end", "days", "complete", "indicators": {key: {"value", "low", "high", "n"} or
+    {"value": None, "reason"}}}: below SCORECARD_MIN_WINDOW_REPORTS reports, only the count.
+    """
+    now = now or timezone.now()
+    observed = min(end, now)
+    window = {"start": timezone.localtime(start).date(), "end": timezone.localtime(end).date(),
+              "days": max(0, (observed - start).days), "complete": end <= now}
+    if start >= now:
+        return {**window, "indicators": {key: _missing("window_not_begun") for key in WINDOW_KEYS}}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A caller's transaction may hold a recompute's tables: start clean, leave clean.
+        cursor.execute("DROP TABLE IF EXISTS sc_gov, sc_base")
+        cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
+        cursor.execute("INSERT INTO sc_gov VALUES (%s, '')", [government_id])
+        public = Report.objects.public().counted().order_by().filter(
+            local_government_id=government_id, created_at__gte=start, created_at__lt=end,
+        ).values("id", "local_government_id", "submunicipal_unit_id", "status", "outcome", "created_at",
+                 "acknowledged_at", "closed_at", "due_at", "duplicate_of_id")
+        cursor.execute(BASE_SQL.format(
+            public=_inline(cursor, public),
+            events_scope="WHERE report_id IN (SELECT id FROM reports_report WHERE local_government_id = %(gov)s)",
+        ), {"now": observed, "tz": settings.TIME_ZONE, "gov": government_id})
+        c = _counts(cursor).get(government_id)
+        close = _km(cursor, "sc_km_window_close", "gov_id", "close_days", "closed").get(government_id, {})
+        response = _km(cursor, "sc_km_window_response", "gov_id", "response_days", "responded").get(government_id, {})
+        cursor.execute("DROP TABLE sc_gov, sc_base")
+    received = c["received"] if c else 0
+    indicators = {"reports_received": _count(received)}
+    if received < settings.SCORECARD_MIN_WINDOW_REPORTS:
+        reason = "no_reports" if not received else "too_few_reports"
+        indicators.update({key: {**_missing(reason), "n": received} for key in WINDOW_KEYS[1:]})
+    else:
+        timed_n = c["received"] - (c["closed"] - c["closed_timed"])
+        indicators.update({
+            "median_days_to_acknowledge": _days(response.get("median"), timed_n),
+            "median_days_to_close": _days(close.get("median"), timed_n),
+            HEADLINE: _proportion(c["sla_met"], c["sla_n"]),
+        })
+    return {**window, "indicators": indicators}

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from clients.models import ApiKey, Scope
 from geodata.models import Area
 from geodata.selectors import local_government_find
 from reports.models import OPEN_STATUSES, Report, overdue_q
@@ -26,7 +27,12 @@ TEAM_ROLES = {Role.ADMINISTRATOR}  # invitations, roles and reply templates of t
 
 
 def staff_roles(*, user, government_id: int) -> set[str]:
-    """The roles a person holds at one government (every role for superusers)."""
+    """The roles a principal holds at one government: a person's (every role for superusers), or
+    an API key's: a usable staff-scoped key of a government's client is STAFF there, nothing else."""
+    if isinstance(user, ApiKey):
+        key = user
+        own = key.client.local_government_id
+        return {Role.STAFF} if own is not None and own == government_id and key.has_scope(Scope.STAFF) and key.is_usable else set()
     if not user.is_authenticated:
         return set()
     if user.is_superuser:

@@ -5,7 +5,7 @@ from standard_models.models import AdoptedCategory, Adoption, ModelVersion, Stan
 
 class ModelVersionInline(admin.TabularInline):
     model = ModelVersion
-    fields = ("number", "published_at", "created_by", "created_at")
+    fields = ("number", "published_at", "created_by", "created_by_key", "created_at")
     readonly_fields = fields  # versions are written by standard_models.services only
     extra = 0
     can_delete = False
@@ -30,5 +30,5 @@ class AdoptedCategoryInline(admin.TabularInline):
 @admin.register(Adoption)
 class AdoptionAdmin(admin.ModelAdmin):
     list_display = ("model", "version", "government", "starts_on", "created_at")
-    readonly_fields = ("model", "version", "government", "campaign", "starts_on", "template", "changes", "history", "created_by", "created_at")
+    readonly_fields = ("model", "version", "government", "campaign", "starts_on", "template", "changes", "history", "created_by", "created_by_key", "created_at")
     inlines = [AdoptedCategoryInline]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -137,6 +137,20 @@ def _number(problems: _Problems, data: Mapping, key: str, path: str):
     return value
 
 
+def _keyed(problems: _Problems, items, path: str, name: str, duplicate: str, required: bool = False) -> Iterator[tuple[str, Mapping, str]]:
+    """Each object of a keyed list (questions, form fields, entry types) with its JSON path and its
+    key, the key checked for its form and for being unique (`duplicate` names the problem)."""
+    seen = set()
+    for index, item in enumerate(_list(problems, items, path, required=required)):
+        where = f"{path}[{index}]"
+        item = _obj(problems, item, where)
+        key = _str(problems, item, name, where, required=True, pattern=KEY, limit=64)
+        if key in seen:
+            problems.add(f"{where}.{name}", duplicate % {"key": key, "code": key})
+        seen.add(key)
+        yield where, item, key
+
+
 def _choices(problems: _Problems, values, path: str, datatype: str) -> list[dict]:
     cleaned, seen = [], set()
     for index, value in enumerate(_list(problems, values, path)):
@@ -192,14 +206,9 @@ def _clean_taxonomy(problems: _Problems, data) -> dict:
         if code and code in codes:
             problems.add(f"{path}.code", _("two categories have the code %(code)s.") % {"code": code}, ErrorCode.CATEGORY_CODE_CONFLICT)
         codes.add(code)
-        questions, question_codes = [], set()
-        for q_index, question in enumerate(_list(problems, category.get("questions"), f"{path}.questions")):
-            q_path = f"{path}.questions[{q_index}]"
-            question = _obj(problems, question, q_path)
-            q_code = _str(problems, question, "code", q_path, required=True, pattern=KEY, limit=64)
-            if q_code in question_codes:
-                problems.add(f"{q_path}.code", _("two questions have the code %(code)s.") % {"code": q_code})
-            question_codes.add(q_code)
+        questions = []
+        for q_path, question, q_code in _keyed(problems, category.get("questions"), f"{path}.questions", "code",
+                                               _("two questions have the code %(code)s.")):
             datatype = _datatype(problems, question, q_path, QUESTION_DATATYPES)
             questions.append({
                 "code": q_code, "datatype": datatype,
@@ -252,14 +261,8 @@ def _clean_workflow(problems: _Problems, data, category_codes: set[str]) -> list
 def _clean_campaign(problems: _Problems, data) -> dict:
     path = "campaign"
     data = _obj(problems, data, path)
-    fields, keys = [], set()
-    for index, field in enumerate(_list(problems, data.get("fields"), f"{path}.fields", required=True)):
-        f_path = f"{path}.fields[{index}]"
-        field = _obj(problems, field, f_path)
-        key = _str(problems, field, "key", f_path, required=True, pattern=KEY, limit=64)
-        if key in keys:
-            problems.add(f"{f_path}.key", _("two fields have the key %(key)s.") % {"key": key})
-        keys.add(key)
+    fields = []
+    for f_path, field, key in _keyed(problems, data.get("fields"), f"{path}.fields", "key", _("two fields have the key %(key)s."), required=True):
         datatype = _datatype(problems, field, f_path, FIELD_DATATYPES)
         fields.append({
             "key": key, "datatype": datatype,
@@ -272,14 +275,9 @@ def _clean_campaign(problems: _Problems, data) -> dict:
             "locked": _bool(problems, field, "locked", f_path),
             "values": _choices(problems, field.get("values"), f"{f_path}.values", datatype),
         })
-    entry_types, type_keys = [], set()
-    for index, kind in enumerate(_list(problems, data.get("entry_types"), f"{path}.entry_types", required=True)):
-        t_path = f"{path}.entry_types[{index}]"
-        kind = _obj(problems, kind, t_path)
-        key = _str(problems, kind, "key", t_path, required=True, pattern=KEY, limit=64)
-        if key in type_keys:
-            problems.add(f"{t_path}.key", _("two entry types have the key %(key)s.") % {"key": key})
-        type_keys.add(key)
+    entry_types = []
+    for t_path, kind, key in _keyed(problems, data.get("entry_types"), f"{path}.entry_types", "key",
+                                    _("two entry types have the key %(key)s."), required=True):
         entry_types.append({
             "key": key, "label": _str(problems, kind, "label", t_path, required=True, limit=120),
             "label_en": _str(problems, kind, "label_en", t_path, limit=120),

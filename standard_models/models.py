@@ -59,6 +59,8 @@ class ModelVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     document_text = models.TextField(_("document"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The API key that saved it (its prefix), when a key did: a key has no account.
+    created_by_key = models.CharField(_("saved with API key"), max_length=12, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # The campaign it was published from, when it was (the origin's running instance).
@@ -100,6 +102,8 @@ class Adoption(models.Model):
     # Upgrades applied: [{"from", "to", "at", "kept", "conflicts"}]
     history = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The API key that adopted (its prefix), when a key did: a key has no account.
+    created_by_key = models.CharField(_("adopted with API key"), max_length=12, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection
@@ -10,7 +10,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.models import Entry, EntryStatus
 from geodata.models import Area
+from reports.models import Category, Report
+from scorecards.services import WINDOW_KEYS, scorecard_window
 from standard_models.models import Adoption, EvidenceTier, ModelStatus, ModelVersion, StandardModel
 
 MEASURED_DAYS = 90  # the origin's (or an adopter's) figures must cover this many days before and after
@@ -60,23 +63,117 @@ def models_pending() -> QuerySet[StandardModel]:
     return StandardModel.objects.filter(status=ModelStatus.PENDING).select_related("origin_government")
 
 
-# --- evidence ------------------------------------------------------------------------------------
+# --- evidence: the figures around a start date, and the tier ------------------------------------
+
+# What "has data in a window" means for each kind of declared indicator (the README and the
+# model's page say the same):
+# - scorecard:<key> of scorecards.services.WINDOW_KEYS: the scorecards' own figure over the window
+#   has a value (a count: at least one report; a time or share: SCORECARD_MIN_WINDOW_REPORTS reports
+#   and a value reached). Other scorecard indicators are not computed over a window: they neither
+#   make nor break the tier.
+# - reports_by_category, reports_by_category_and_status: before the start, the government received
+#   counted reports in the window (reporting was live there, so the category's count, zero for a
+#   category it did not have yet, is a measurement); after, at least one counted report of the
+#   indicator's category (every model category when none is named) in the window.
+# - entries_by_type, entries_validated: before, as the report counts (the campaign had not started:
+#   zero entries is its baseline); after, at least one visible (validated) entry of the campaign.
+WINDOW_KINDS = ("reports_by_category", "reports_by_category_and_status", "entries_by_type", "entries_validated")
 
 
-def _covered(*, government_id: int, start: date) -> bool:
-    """The government's counted reports span MEASURED_DAYS before and after `start` (and that
-    many days have passed)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT min(created_at), max(created_at) FROM reports_report WHERE local_government_id = %s AND is_public AND NOT is_sample",
-            [government_id],
-        )
-        first, last = cursor.fetchone()
-    if first is None:
+@dataclass
+class Scope:
+    """Where and from when a model runs: the origin, or one adopter."""
+
+    government_id: int
+    start: date
+    categories: dict[str, list[int]]  # the model's category code -> this government's category ids
+    campaign_id: int | None
+    now: datetime | None = None  # the moment of observation (default: now)
+    _figures: dict = field(default_factory=dict)
+
+    def window(self, side: str) -> tuple[datetime, datetime]:
+        start_at = timezone.make_aware(datetime.combine(self.start, datetime.min.time()))
+        span = timedelta(days=MEASURED_DAYS)
+        return (start_at - span, start_at) if side == "before" else (start_at, start_at + span)
+
+    def figures(self, side: str) -> dict:
+        """The scorecards' figures over the window, computed once."""
+        if side not in self._figures:
+            begin, end = self.window(side)
+            self._figures[side] = scorecard_window(government_id=self.government_id, start=begin, end=end, now=self.now)
+        return self._figures[side]
+
+
+def origin_scope(*, model: StandardModel, version: ModelVersion | None) -> Scope | None:
+    """The origin's scope: its start date (identity.started_on), categories and campaign."""
+    start = _origin_start(model, version)
+    if start is None:
+        return None
+    codes = [c["code"] for c in version.document["taxonomy"]["categories"]]
+    categories: dict[str, list[int]] = {code: [] for code in codes}
+    for pk, code in Category.objects.filter(local_government_id=model.origin_government_id, code__in=codes).values_list("id", "code"):
+        categories[code].append(pk)
+    campaign_id = (model.versions.filter(source_campaign__isnull=False).order_by("-number")
+                   .values_list("source_campaign_id", flat=True).first())
+    return Scope(model.origin_government_id, start, categories, campaign_id)
+
+
+def _adoption_scope(adoption: Adoption) -> Scope:
+    categories: dict[str, list[int]] = {}
+    for adopted in adoption.adopted_categories.all():
+        categories.setdefault(adopted.model_code, []).append(adopted.category_id)
+    return Scope(adoption.government_id, adoption.starts_on, categories, adoption.campaign_id)
+
+
+def _reports_in(scope: Scope, side: str, category_ids: list[int] | None) -> bool:
+    begin, end = scope.window(side)
+    end = min(end, scope.now) if scope.now else end
+    reports = Report.objects.public().counted().filter(local_government_id=scope.government_id, created_at__gte=begin, created_at__lt=end)
+    if category_ids is not None:
+        reports = reports.filter(category_id__in=category_ids)
+    return reports.exists()
+
+
+def indicator_has_data(*, indicator: dict, scope: Scope, side: str) -> bool | None:
+    """Whether a declared indicator has data in the window before or after the scope's start; None
+    for an indicator not computed over a window (it does not count towards the tier)."""
+    key = indicator["key"]
+    if key.startswith("scorecard:"):
+        name = key.split(":", 1)[1]
+        if name not in WINDOW_KEYS:
+            return None
+        figure = scope.figures(side)["indicators"][name]
+        return bool(figure["value"]) if name == "reports_received" else figure["value"] is not None
+    if key not in WINDOW_KINDS:
+        return None
+    if side == "before":  # the baseline: the practice had not started, reporting was live
+        return _reports_in(scope, side, None)
+    if key.startswith("reports_"):
+        codes = [indicator["category"]] if indicator.get("category") else list(scope.categories)
+        ids = [pk for code in codes for pk in scope.categories.get(code, [])]
+        return bool(ids) and _reports_in(scope, side, ids)
+    if scope.campaign_id is None:
         return False
-    start_at = timezone.make_aware(datetime.combine(start, datetime.min.time()))
-    span = timedelta(days=MEASURED_DAYS)
-    return first <= start_at - span and last >= start_at + span
+    begin, end = scope.window(side)
+    end = min(end, scope.now) if scope.now else end
+    entries = Entry.objects.filter(campaign_id=scope.campaign_id, is_hidden=False, created_at__gte=begin, created_at__lt=end)
+    if key == "entries_validated":
+        entries = entries.filter(status=EntryStatus.VALIDATED)
+    return entries.exists()
+
+
+def scope_measured(*, indicators: list[dict], scope: Scope | None, today: date | None = None) -> bool:
+    """MEASURED_DAYS have passed since the start, at least one declared indicator is computed over a
+    window, and every such indicator has data in the windows before and after the start."""
+    if scope is None:
+        return False
+    if today is not None:  # as seen at the end of that day
+        scope.now = timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
+    if ((today or timezone.localdate()) - scope.start).days < MEASURED_DAYS:
+        return False
+    checked = [indicator_has_data(indicator=i, scope=scope, side=side) for i in indicators for side in ("before", "after")]
+    checked = [c for c in checked if c is not None]
+    return bool(checked) and all(checked)
 
 
 def _origin_start(model: StandardModel, version: ModelVersion | None) -> date | None:
@@ -86,18 +183,30 @@ def _origin_start(model: StandardModel, version: ModelVersion | None) -> date | 
     return date.fromisoformat(started) if started else None
 
 
-def model_evidence_tier(*, model: StandardModel) -> str:
-    """Computed, never claimed: replicated (3 or more adopters with measured results), measured
-    (the origin's figures cover 90 days before and after its start), else documented."""
-    measured_adopters = sum(
-        1 for adoption in model.adoptions.all() if _covered(government_id=adoption.government_id, start=adoption.starts_on)
-    )
-    if measured_adopters >= REPLICATED_ADOPTERS:
-        return EvidenceTier.REPLICATED
-    start = _origin_start(model, model_latest_version(model=model))
-    if start is not None and _covered(government_id=model.origin_government_id, start=start):
+def model_evidence_tier(*, model: StandardModel, today: date | None = None) -> str:
+    """Computed, never claimed, from the indicators the model declares (its newest version's):
+    replicated (REPLICATED_ADOPTERS adopters measured), measured (the origin measured: its
+    indicators have data MEASURED_DAYS before and after its start), else documented."""
+    latest = model_latest_version(model=model)
+    indicators = latest.document["indicators"] if latest else []
+    if not indicators:
+        return EvidenceTier.DOCUMENTED
+    measured_adopters = 0
+    for adoption in model_adoptions(model=model):
+        if scope_measured(indicators=indicators, scope=_adoption_scope(adoption), today=today):
+            measured_adopters += 1
+            if measured_adopters >= REPLICATED_ADOPTERS:
+                return EvidenceTier.REPLICATED
+    if scope_measured(indicators=indicators, scope=origin_scope(model=model, version=latest), today=today):
         return EvidenceTier.MEASURED
     return EvidenceTier.DOCUMENTED
+
+
+def adoption_figures(*, adoption: Adoption) -> dict:
+    """An adopter's scorecard figures (WINDOW_KEYS) over MEASURED_DAYS before and after its start:
+    {"before": window, "after": window} (scorecards.services.scorecard_window)."""
+    scope = _adoption_scope(adoption)
+    return {"before": scope.figures("before"), "after": scope.figures("after")}
 
 
 # --- the map of origin and adopters --------------------------------------------------------------

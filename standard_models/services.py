@@ -15,15 +15,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from campaigns.services import campaign_create
-from clients.models import ApiKey, Scope
+from clients.models import ApiKey
 from core.db import retry_on_conflict
 from core.errors import DomainError, ErrorCode
-from core.korean import with_particle
+from core.korean import with_particle_in_language as josa
 from geodata.models import Area
 from reports.models import Category, Question
 from staff.models import Department, StaffRole
@@ -38,61 +37,38 @@ CHANGEABLE = ("label", "label_en", "help", "help_en", "required", "public", "val
 BUNDLE_DOCUMENT = "model.json"
 
 
-def josa(word: str, particle: str) -> str:
-    """A name with its Korean particle in Korean ("전주시는"), the bare name in English."""
-    return with_particle(word, particle) if (get_language() or "ko").startswith("ko") else word
-
-
 # --- who may do what -----------------------------------------------------------------------------
 
 
-class GovernmentKey:
-    """A staff-scoped API key of one government, acting as that government's staff: the campaign
-    services ask "is this person staff here?", and for the key's own government the answer is yes."""
-
-    is_authenticated = True
-    is_superuser = False
-    is_active = True
-    pk = None
-
-    def __init__(self, key: ApiKey):
-        self.key = key
-        self._staff_roles_cache = {key.client.local_government_id: {Role.STAFF}}
-
-    def __str__(self) -> str:
-        return f"API key {self.key.prefix}…"
-
-
-def government_key_actor(*, key, government: Area) -> GovernmentKey:
-    """The actor of an adoption made with an API key; only a staff-scoped key of that government."""
-    if not isinstance(key, ApiKey) or not key.has_scope(Scope.STAFF) or key.client.local_government_id != government.pk:
-        raise DomainError(ErrorCode.API_KEY_SCOPE, _("Adopting needs a staff-scoped API key of the adopting government."))
-    return GovernmentKey(key)
-
-
 def _user(actor):
-    """The account to record as author: none for a key, or for the command line's unsaved operator."""
-    if actor is None or isinstance(actor, GovernmentKey) or not actor.is_authenticated or actor.pk is None:
+    """The account to record as author: none for an API key, or for the command line's unsaved operator."""
+    if actor is None or isinstance(actor, ApiKey) or not actor.is_authenticated or actor.pk is None:
         return None
     return actor
 
 
+def _key_prefix(actor) -> str:
+    """The API key that acted, by its prefix, for the lineage ("" for a person)."""
+    return actor.prefix if isinstance(actor, ApiKey) else ""
+
+
 def _require_staff(actor, government: Area, message: str) -> None:
-    if actor is None or not actor.is_authenticated or not (staff_roles(user=actor, government_id=government.pk) & PUBLISH_ROLES):
+    """A person or an API key (staff.selectors.staff_roles answers for both) with a publishing role there."""
+    if actor is None or not (staff_roles(user=actor, government_id=government.pk) & PUBLISH_ROLES):
         raise DomainError(ErrorCode.PERMISSION_DENIED, message)
 
 
 def can_moderate_models(user) -> bool:
     """A platform superuser, or anyone holding a government's moderator role."""
-    if user is None or not user.is_authenticated or isinstance(user, GovernmentKey):
+    if user is None or isinstance(user, ApiKey) or not user.is_authenticated:
         return False
     return user.is_superuser or StaffRole.objects.filter(user=user, role=Role.MODERATOR).exists()
 
 
 def can_import_models(user) -> bool:
     """Staff of a government (or its staff-scoped key); published at once only by a moderator."""
-    if isinstance(user, GovernmentKey):
-        return True
+    if isinstance(user, ApiKey):
+        return bool(staff_roles(user=user, government_id=user.client.local_government_id) & PUBLISH_ROLES)
     if user is None or not user.is_authenticated:
         return False
     return user.is_superuser or StaffRole.objects.filter(user=user, role__in=PUBLISH_ROLES).exists()
@@ -206,7 +182,7 @@ def _version_store(*, document: dict, actor, publish: bool, is_example: bool = F
         published = model.status == ModelStatus.PUBLISHED
         version = ModelVersion.objects.create(
             model=model, number=identity["version"], document_text=document_bytes(document).decode("utf-8"),
-            created_by=user, published_at=now if published else None, source_campaign=campaign,
+            created_by=user, created_by_key=_key_prefix(actor), published_at=now if published else None, source_campaign=campaign,
         )
         if published:  # the catalogue shows the newest version's words
             StandardModel.objects.filter(pk=model.pk).update(title=identity["title"], summary=identity["summary"], theme=identity["theme"],
@@ -465,7 +441,7 @@ def model_adopt(*, model: StandardModel, government: Area, starts_on: date, acto
             with transaction.atomic():
                 adoption = Adoption.objects.create(
                     version=version, model=model, government=government, starts_on=starts_on, campaign=campaign,
-                    template=template or {}, changes=changes, created_by=_user(actor),
+                    template=template or {}, changes=changes, created_by=_user(actor), created_by_key=_key_prefix(actor),
                 )
         except IntegrityError as exc:  # another adoption won the race
             raise DomainError(ErrorCode.ALREADY_ADOPTED, _("%(name)s already runs this model.") % {"name": josa(government.name, "은")}) from exc

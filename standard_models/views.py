@@ -13,12 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.korean import with_particle_in_language as josa
+from scorecards.indicators import BY_KEY, REASONS
+from scorecards.services import WINDOW_KEYS
 from staff.selectors import staff_governments
 from standard_models.documents import COUNT_INDICATORS
 from standard_models.forms import AdoptForm, CatalogueSearchForm, PublishForm
 from standard_models.models import ModelStatus, StandardModel
 from standard_models.selectors import (
+    adoption_figures,
     adoption_for,
+    indicator_has_data,
     model_adoptions,
     model_catalogue,
     model_evidence_tier,
@@ -28,11 +33,11 @@ from standard_models.selectors import (
     model_publishable,
     model_regions,
     model_version_diff,
+    origin_scope,
 )
 from standard_models.services import (
     adoption_update,
     can_moderate_models,
-    josa,
     model_adopt,
     model_approve,
     model_publish,
@@ -92,11 +97,58 @@ def lineage_svg(*, model: StandardModel, versions: list, adoptions: list) -> str
         updates = " ".join(f"v{h['from']}→v{h['to']}" for h in adoption.history)
         parts.append(f'<path d="M54 {source} C 240 {source}, 240 {y}, 404 {y}" class="lineage-edge" fill="none"/>'
                      f'<circle cx="410" cy="{y}" r="7" class="lineage-adopter"/>'
-                     f'<text x="424" y="{y - 4}" class="lineage-name" data-government="{escape(adoption.government.code)}">'
-                     f'{escape(adoption.government.name)} · v{adoption.version.number} · {escape(adoption.starts_on.isoformat())}</text>'
+                     f'<a href="#adopter-{escape(adoption.government.code)}"><text x="424" y="{y - 4}" class="lineage-name" '
+                     f'data-government="{escape(adoption.government.code)}">'
+                     f'{escape(adoption.government.name)} · v{adoption.version.number} · {escape(adoption.starts_on.isoformat())}</text></a>'
                      f'<text x="424" y="{y + 14}" class="lineage-changes">{escape(" ".join(summary) or _("no changes"))} {escape(updates)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
+
+
+def _figure(key: str, figure: dict) -> dict:
+    """One figure as the page shows it: its text, n, and why it is missing."""
+    value, kind = figure.get("value"), BY_KEY[key].kind
+    if value is None:
+        text = "–"
+    elif kind == "proportion":
+        text = f"{value * 100:.0f} %"
+    elif kind == "days":
+        text = _("%(days).1f days") % {"days": value}
+    else:
+        text = str(value)
+    return {"text": text, "n": figure.get("n"), "reason": str(REASONS.get(figure.get("reason", ""), ""))}
+
+
+def adopter_rows(adoptions: list) -> list[dict]:
+    """Each adopter's scorecard figures before → after its start, for the lineage."""
+    rows = []
+    for adoption in adoptions:
+        figures = adoption_figures(adoption=adoption)
+        rows.append({
+            "adoption": adoption, "before": figures["before"], "after": figures["after"],
+            "figures": [{"key": key, "label": BY_KEY[key].label, "before": _figure(key, figures["before"]["indicators"][key]),
+                         "after": _figure(key, figures["after"]["indicators"][key])} for key in WINDOW_KEYS],
+        })
+    return rows
+
+
+def _indicator_label(key: str) -> str:
+    if key.startswith("scorecard:"):
+        return str(BY_KEY[key.split(":", 1)[1]].label)
+    return str(COUNT_INDICATORS.get(key, key))
+
+
+def evidence_checks(model: StandardModel, latest) -> list[dict]:
+    """The origin's declared indicators, each with whether it has data before and after its start."""
+    scope = origin_scope(model=model, version=latest)
+    checks = []
+    for indicator in latest.document["indicators"] if latest else []:
+        checks.append({
+            "indicator": indicator, "label": _indicator_label(indicator["key"]),
+            **({side: indicator_has_data(indicator=indicator, scope=scope, side=side) for side in ("before", "after")}
+               if scope is not None else {"before": False, "after": False}),
+        })
+    return checks
 
 
 def model_detail(request, slug: str):
@@ -114,7 +166,7 @@ def model_detail(request, slug: str):
         "tier": model_evidence_tier(model=model), "places": places, "lineage": lineage_svg(model=model, versions=versions, adoptions=adoptions),
         "adopt_form": AdoptForm(governments=governments) if governments and model.status == ModelStatus.PUBLISHED else None,
         "updates": updates, "can_approve": model.status == ModelStatus.PENDING and can_moderate_models(request.user),
-        "indicator_labels": COUNT_INDICATORS,
+        "adopter_rows": adopter_rows(adoptions), "evidence_checks": evidence_checks(model, latest),
     })
 
 

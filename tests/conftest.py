@@ -27,6 +27,11 @@ SNAPSHOT_TABLES = [
 ]
 
 
+# The template of this run's test databases (migrations and boundaries, no data), for tests that
+# need a fresh installation of their own (tests/standard_models/test_fresh_install.py).
+TEMPLATE: dict[str, str] = {}
+
+
 def _fingerprint() -> str:
     digest = hashlib.sha1()
     shaping = sorted(ROOT.glob("*/migrations/*.py")) + [
@@ -65,6 +70,7 @@ def django_db_setup(django_db_blocker):
     # One test database per run, so several runs against one cluster never collide.
     test_name = f"test_{base_name}_{os.getpid()}"
     template = f"{base_name}_tpl_{_fingerprint()}"
+    TEMPLATE.update(name=template, base=base_name)
     with django_db_blocker.unblock():
         admin = _admin_connection(connection.settings_dict)
         with admin.cursor() as cursor:

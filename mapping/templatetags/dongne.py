@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import json_script
 from django.utils.translation import get_language
 
-from core.korean import with_particle
+from core.korean import with_particle_in_language
 from mapping.context_processors import map_text
 
 register = template.Library()
@@ -16,8 +16,9 @@ def display_name(obj) -> str:
 
 @register.filter
 def josa(word, particle: str) -> str:
-    """{{ name|josa:"은" }} → "종로구는", "서울은": the particle that fits the word's last syllable."""
-    return with_particle(str(word), particle)
+    """{{ name|josa:"은" }} → "종로구는", "서울은": the particle that fits the word's last syllable
+    (on Korean pages; the bare word on others)."""
+    return with_particle_in_language(str(word), particle)
 
 
 @register.simple_tag

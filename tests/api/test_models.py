@@ -7,10 +7,14 @@ import json
 
 import jsonschema
 import pytest
+from django.utils import timezone
 
+from campaigns.models import Campaign
+from clients.models import ApiKey
 from clients.services import api_client_create, api_key_create
 from reports.models import Category
 from staff.models import StaffRole
+from staff.selectors import staff_roles
 from standard_models.models import Adoption, StandardModel
 from tests.api.openapi import assert_matches_schema
 from tests.standard_models.conftest import JEONJU, SUWON, government, publish_suwon_model, staff_of, suwon_campaign
@@ -97,3 +101,34 @@ def test_import_with_a_staff_key(client, published):
     assert StandardModel.objects.get().versions.get().document_text.encode() == raw
     clash = client.post(url, json.loads(raw), content_type="application/json", **staff)
     assert clash.status_code == 409 and assert_matches_schema(clash)["error"]["code"] == "model_version_exists"
+
+
+def test_a_staff_key_of_another_government_is_refused_and_nothing_is_created(client, published):
+    campaigns, categories = Campaign.objects.count(), Category.objects.count()
+    suwon = key_headers("suwon app", ["read", "staff"], SUWON)
+    response = client.post("/api/v1/models/suwon-barrier-free/adopt/", {"government": JEONJU, "start": "2026-12-01"},
+                           content_type="application/json", **suwon)
+    assert response.status_code == 403 and assert_matches_schema(response)["error"]["code"] == "permission_denied"
+    assert not Adoption.objects.exists() and Campaign.objects.count() == campaigns and Category.objects.count() == categories
+
+
+def test_the_lineage_says_which_key_adopted(client, published):
+    key, raw = api_key_create(client=api_client_create(name="jeonju app", local_government=government(JEONJU)), scopes=["read", "staff"])
+    response = client.post("/api/v1/models/suwon-barrier-free/adopt/", {"government": JEONJU, "start": "2026-12-01"},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 201
+    adoption = Adoption.objects.get()
+    assert adoption.created_by_key == key.prefix and adoption.created_by is None
+
+
+def test_staff_roles_answer_for_an_api_key(db):
+    jeonju, suwon = government(JEONJU), government(SUWON)
+    staff, _raw = api_key_create(client=api_client_create(name="jeonju staff", local_government=jeonju), scopes=["read", "staff"])
+    reader, _raw = api_key_create(client=api_client_create(name="jeonju reader", local_government=jeonju), scopes=["read"])
+    national, _raw = api_key_create(client=api_client_create(name="national app"), scopes=["read", "staff"])
+    assert staff_roles(user=staff, government_id=jeonju.pk) == {StaffRole.Role.STAFF}
+    assert staff_roles(user=staff, government_id=suwon.pk) == set()
+    assert staff_roles(user=reader, government_id=jeonju.pk) == set() == staff_roles(user=national, government_id=jeonju.pk)
+    ApiKey.objects.filter(pk=staff.pk).update(revoked_at=timezone.now())
+    staff.refresh_from_db()
+    assert staff_roles(user=staff, government_id=jeonju.pk) == set()

@@ -1,7 +1,8 @@
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
-from core.korean import final_consonant, particle, with_particle
+from core.korean import final_consonant, particle, with_particle, with_particle_in_language
 
 
 @pytest.mark.parametrize(
@@ -48,3 +49,14 @@ def test_unknown_particle_is_an_error():
 def test_template_filter():
     rendered = Template('{% load dongne %}{{ a|josa:"은" }} {{ b|josa:"으로" }}').render(Context({"a": "종로구", "b": "부산"}))
     assert rendered == "종로구는 부산으로"
+
+
+def test_the_particle_only_in_korean():
+    # One helper for messages and the template filter: English sentences carry no particle.
+    template = Template('{% load dongne %}{{ a|josa:"은" }}')
+    with translation.override("en"):
+        assert with_particle_in_language("전주시", "은") == "전주시"
+        assert template.render(Context({"a": "전주시"})) == "전주시"
+    with translation.override("ko"):
+        assert with_particle_in_language("전주시", "은") == "전주시는"
+        assert template.render(Context({"a": "전주시"})) == "전주시는"

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 RAMP = b"\xff\xd8 a photo of a ramp \xff\xd9"
 
 
-def test_export_then_import_into_a_fresh_installation_is_byte_identical(published, tmp_path):
+def test_export_then_import_after_emptying_the_tables_is_byte_identical(published, tmp_path):
     first = tmp_path / "first.json"
     call_command("export_model", "suwon-barrier-free", "--output", str(first))
     StandardModel.objects.all().delete()

@@ -12,18 +12,17 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from core.errors import DomainError, ErrorCode
-from reports.models import Category, Report
+from reports.models import Category
 from staff.models import Department
 from standard_models.models import AdoptedCategory, Adoption, ModelStatus, ModelVersion, StandardModel
-from standard_models.selectors import model_catalogue, model_evidence_tier, model_places, model_version_diff
+from standard_models.selectors import model_catalogue, model_places, model_version_diff
 from standard_models.services import (
     adoption_update,
     model_adopt,
     model_approve,
     model_publish,
 )
-from tests.factories import JONGNO, SUWON_PALDAL, make_report
-from tests.standard_models.conftest import DETAILS, JEONJU, SUWON, government, staff_of, suwon_category
+from tests.standard_models.conftest import DETAILS, JEONJU, SUWON, government, suwon_category
 
 START = date(2026, 12, 1)
 JEONJU_POINT = (127.1530, 35.8150)  # 한옥마을, 35011 → 35010 전주시
@@ -186,28 +185,3 @@ def test_a_new_version_diffs_and_merges_with_jeonjus_extra_field_kept(published,
     assert [f["key"] for f in Campaign.objects.get(pk=adoption.campaign_id).form_fields] == keys
     assert Category.objects.get(code="step-free-access-35010").sla_days == 10
     assert adoption.version == second and adoption.history[0]["from"] == 1 and "braille" in adoption.history[0]["kept"]
-
-
-def test_evidence_tier_is_computed(published, suwon_staff, campaign):
-    model = published.model
-    assert model_evidence_tier(model=model) == "documented"
-    started = date.fromisoformat(published.document["identity"]["started_on"])
-    now = timezone.now()
-    assert started >= (now - timedelta(days=2)).date()  # the campaign began yesterday: no 90 days after yet
-    # Version 2 from the campaign as if it had started 120 days ago; reports 230 and 5 days ago.
-    Campaign.objects.filter(pk=campaign.pk).update(starts_at=now - timedelta(days=120))
-    campaign.refresh_from_db()
-    model_publish(actor=suwon_staff, government=government(SUWON), slug="suwon-barrier-free", campaign=campaign,
-                  categories=[Category.objects.get(code="step-free-access")], details=copy.deepcopy(DETAILS))
-    for days in (230, 5):
-        report = make_report(at=SUWON_PALDAL)
-        Report.objects.filter(pk=report.pk).update(created_at=now - timedelta(days=days))
-    assert model_evidence_tier(model=model) == "measured"
-    # Replicated: three adopters with figures around their own start dates.
-    for code, point in (("35010", JEONJU_POINT), ("11010", JONGNO), ("21090", HAEUNDAE)):
-        staff = staff_of(code, username=f"staff-{code}")
-        model_adopt(model=model, government=government(code), starts_on=(now - timedelta(days=120)).date(), actor=staff)
-        for days in (230, 5):
-            report = make_report(at=point)
-            Report.objects.filter(pk=report.pk).update(created_at=now - timedelta(days=days))
-    assert model_evidence_tier(model=model) == "replicated"
