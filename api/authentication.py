@@ -1,48 +1,103 @@
-"""An API key acting for the volunteer signed in on the same request (field apps of campaigns).
+"""Who acts when the API writes for a resident: the one rule of every such endpoint.
 
-The key says which app is calling (scopes, rate limit); the volunteer is whoever is signed in to
-Dongne in that app: its web view signed in through the ordinary sign-in page (with its limits and
-lockouts), and the app sends that session cookie with the key. The session is ambient, so the
-request must also carry the CSRF token (`X-CSRFToken`), as every session-authenticated write does.
-No password ever reaches the API.
+- An app (an API client) sends its API key (submit scope) and the grant the person gave that very
+  app (`X-Dongne-Resident`, issued at /accounts/apps/ by accounts.grants). The grant must name the
+  view's purpose (`resident_purpose`). A session cookie sent with a key is ignored: a key is an app.
+- Without a key, the site's own pages act as the signed-in person: the session cookie, with the
+  CSRF token since a cookie travels by itself.
+
+Campaign entries, poll votes, proposals and topics all use `ResidentApiView` (or its two classes).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.views import APIView
 
-from clients.authentication import ApiKeyAuthentication
+from accounts.grants import resident_grant_read, resident_grant_require
+from clients.authentication import ApiKeyAuthentication, ApiKeyRateThrottle
+from clients.models import ApiKey, Scope
+from core.errors import DomainError, ErrorCode, Kind
+
+RESIDENT_HEADER = "X-Dongne-Resident"
 
 
-class ApiKeyForVolunteerAuthentication(ApiKeyAuthentication):
-    """(signed-in user, key) when both are there; (anonymous, key) with a key alone; None without a key."""
+def _drf_error(exc: DomainError) -> exceptions.APIException:
+    # Raised while authenticating, so DRF marks the request unauthenticated and adds WWW-Authenticate.
+    if exc.code.kind is Kind.UNAUTHENTICATED:
+        return exceptions.AuthenticationFailed(detail=exc.message, code=str(exc.code))
+    return exceptions.PermissionDenied(detail=exc.message, code=str(exc.code))
+
+
+class ResidentAuthentication(ApiKeyAuthentication):
+    """(resident, key) with a key and a grant; (anonymous, key) with a key alone; else the session."""
 
     def authenticate(self, request):
-        result = super().authenticate(request)
+        result = super().authenticate(request)  # a bad key is a 401 here
         if result is None:
-            return None
+            return SessionAuthentication().authenticate(request)
         _anonymous, key = result
-        user = getattr(request._request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_active:
+        token = request.headers.get(RESIDENT_HEADER)
+        if not token:
             return result
-        SessionAuthentication().enforce_csrf(request)
-        return user, key
+        view = request.parser_context.get("view")
+        try:
+            grant = resident_grant_read(token=token, client_id=key.client_id)
+            resident_grant_require(grant=grant, purpose=view.resident_purpose)
+        except DomainError as exc:
+            raise _drf_error(exc) from exc
+        return grant.user, key
 
 
-class ApiKeyForVolunteerAuthenticationScheme(OpenApiAuthenticationExtension):
-    """The key's schemes are clients.authentication's (every other endpoint uses them); this adds the session."""
+class ActsForResident(BasePermission):
+    """Reads are open; a write is a person's: an app needs the submit scope and their grant."""
 
-    target_class = "api.authentication.ApiKeyForVolunteerAuthentication"
-    name = "volunteerSession"
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        if isinstance(request.auth, ApiKey):
+            if not request.auth.has_scope(Scope.SUBMIT):
+                raise exceptions.PermissionDenied(detail=_("This API key may not submit (it needs the submit scope)."), code=str(ErrorCode.API_KEY_SCOPE))
+            if not request.user.is_authenticated:
+                raise exceptions.NotAuthenticated(
+                    detail=_("An app acts for a resident with the grant they gave it: send it in X-Dongne-Resident with the key."),
+                    code=str(ErrorCode.RESIDENT_GRANT_REQUIRED),
+                )
+            return True
+        if not request.user.is_authenticated:
+            raise DomainError(ErrorCode.PERMISSION_DENIED, _("Sign in to take part."))
+        return True
+
+
+class ResidentApiView(APIView):
+    """An endpoint that acts for a resident; subclasses name the grant's purpose it needs."""
+
+    authentication_classes = [ResidentAuthentication]
+    permission_classes = [ActsForResident]
+    throttle_classes = [ApiKeyRateThrottle]
+    resident_purpose: str
+
+
+class ResidentAuthenticationScheme(OpenApiAuthenticationExtension):
+    """The key's schemes are clients.authentication's (every keyed endpoint registers them)."""
+
+    target_class = "api.authentication.ResidentAuthentication"
+    name = ["residentGrant", "siteSession"]
 
     def get_security_requirement(self, auto_schema):
-        # The key, in either header, together with the volunteer's session.
-        return [{"bearerAuth": [], "volunteerSession": []}, {"apiKeyHeader": [], "volunteerSession": []}]
+        # The key, in either header, with the resident's grant; or the site's own session.
+        return [{"bearerAuth": [], "residentGrant": []}, {"apiKeyHeader": [], "residentGrant": []}, {"siteSession": []}]
 
     def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
-            "description": "The volunteer's Dongne session (signed in through /accounts/login/), sent with X-CSRFToken.",
-        }
+        return [
+            {
+                "type": "apiKey", "in": "header", "name": RESIDENT_HEADER,
+                "description": "The grant a resident gave this app at /accounts/apps/ (accounts.grants), sent with the app's API key.",
+            },
+            {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME, "description": "The site's own pages: the signed-in session, with X-CSRFToken."},
+        ]

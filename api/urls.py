@@ -28,14 +28,8 @@ urlpatterns = [
     path("reports/<str:report_id>/support/", ReportSupportApi.as_view(), name="report-support"),
     path("categories/", CategoryListApi.as_view(), name="category-list"),
     path("categories/<str:code>/", CategoryDetailApi.as_view(), name="category-detail"),
-]
-
-urlpatterns += [
     path("scorecards/", ScorecardListApi.as_view(), name="scorecard-list"),
     path("scorecards/<str:code>/", ScorecardDetailApi.as_view(), name="scorecard-detail"),
-]
-
-urlpatterns += [
     path("campaigns/", CampaignListApi.as_view(), name="campaign-list"),
     path("campaigns/<str:slug>/", CampaignDetailApi.as_view(), name="campaign-detail"),
     path("campaigns/<str:slug>/entries/", CampaignEntriesApi.as_view(), name="campaign-entries"),
@@ -43,23 +37,15 @@ urlpatterns += [
     path("polls/<str:poll_id>/", PollDetailApi.as_view(), name="poll-detail"),
     path("polls/<str:poll_id>/vote/", PollVoteApi.as_view(), name="poll-vote"),
     path("polls/<str:poll_id>/ballots.jsonl", PollBallotsApi.as_view(), name="poll-ballots"),
-]
-
-urlpatterns += [
     path("proposals/", ProposalListApi.as_view(), name="proposal-list"),
     path("proposals/<int:proposal_id>/", ProposalDetailApi.as_view(), name="proposal-detail"),
     path("proposals/<int:proposal_id>/supports/", ProposalSupportsApi.as_view(), name="proposal-supports"),
     path("proposals/<int:proposal_id>/comments/", ProposalCommentsApi.as_view(), name="proposal-comments"),
-]
-
-urlpatterns += [
     path("topics/", TopicListApi.as_view(), name="topic-list"),
     path("topics/<int:topic_id>/", TopicDetailApi.as_view(), name="topic-detail"),
     path("topics/<int:topic_id>/statements/", TopicStatementsApi.as_view(), name="topic-statements"),
     path("topics/<int:topic_id>/statements/<int:statement_id>/vote/", TopicVoteApi.as_view(), name="topic-vote"),
-]
-
-urlpatterns += [  # standard models: the reserved slugs first
+    # standard models: the reserved slugs first
     path("models/", ModelListApi.as_view(), name="model-list"),
     path("models/schema.json", ModelSchemaApi.as_view(), name="model-schema"),
     path("models/import/", ModelImportApi.as_view(), name="model-import"),

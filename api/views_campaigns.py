@@ -1,7 +1,7 @@
 """REST endpoints of community mapping campaigns: thin adapters over campaigns.selectors and services.
 
 Reads are public and show public answers only. Entries are posted by a field app's submit-scoped
-key on behalf of the volunteer signed in on the same request (api.authentication).
+key for the volunteer whose grant it holds (api.authentication).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from api.authentication import ApiKeyForVolunteerAuthentication
+from accounts.grants import Purpose
+from api.authentication import ActsForResident, ResidentAuthentication
 from api.parsers import JSONParser
 from api.serializers import ErrorResponseSerializer
 from api.serializers_campaigns import (
@@ -37,14 +38,15 @@ from campaigns.models import Campaign
 from campaigns.outputs import campaign_get_public, entry_list_public, entry_output_fields
 from campaigns.selectors import campaign_list
 from campaigns.services import entry_submit
+from clients.authentication import ReadOrSubmitKey
 from clients.idempotency import run_idempotent
 from core.errors import DomainError, ErrorCode
 from layers.campaign_entries import campaign_area_extents
 
 ERRORS = {
     400: gettext_lazy("Invalid input, or a private field asked for"),
-    401: gettext_lazy("A bad API key, or no volunteer signed in for a write"),
-    403: gettext_lazy("The key lacks the submit scope, the CSRF token is missing, or the volunteer may not take part"),
+    401: gettext_lazy("A bad API key, or the volunteer's grant missing, invalid or expired"),
+    403: gettext_lazy("The key lacks the submit scope, the grant does not let the app post entries, or the volunteer may not take part"),
     404: gettext_lazy("No such campaign"),
     409: gettext_lazy("The campaign is not open, or a request with this Idempotency-Key is still in progress"),
     415: gettext_lazy("Unsupported content type"),
@@ -128,7 +130,9 @@ class CampaignDetailApi(KeyedApiView):
 
 
 class CampaignEntriesApi(KeyedApiView):
-    authentication_classes = [ApiKeyForVolunteerAuthentication]
+    authentication_classes = [ResidentAuthentication]
+    permission_classes = [ReadOrSubmitKey, ActsForResident]  # an entry needs the app's key: no site session
+    resident_purpose = Purpose.CAMPAIGN_ENTRIES
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
@@ -156,16 +160,12 @@ class CampaignEntriesApi(KeyedApiView):
         parameters=[SLUG, IDEMPOTENCY_HEADER],
         request={"application/json": EntryCreateInputSerializer, "multipart/form-data": EntryCreateMultipartInputSerializer},
         responses={201: EntryOutputSerializer, **errors(400, 401, 403, 404, 409, 415, 422, 429)},
+        auth=[{"bearerAuth": [], "residentGrant": []}, {"apiKeyHeader": [], "residentGrant": []}],
     )
     def post(self, request, slug: str):
         campaign = campaign_get_public(slug=slug)
         if campaign is None:
             raise DomainError(ErrorCode.NOT_FOUND, _("No campaign %(slug)s.") % {"slug": slug})
-        if not request.user.is_authenticated:
-            raise DomainError(
-                ErrorCode.VOLUNTEER_SIGN_IN_REQUIRED,
-                _("Entries are posted for a signed-in volunteer: sign in to Dongne in the app, then send the session with the key."),
-            )
         payload = self._payload(request)
         data = validated(EntryCreateInputSerializer, payload)
         photos = self._photos(request)

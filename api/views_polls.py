@@ -1,4 +1,4 @@
-"""Polls over REST: list, detail with results once visible, voting (signed-in session), the ballot log."""
+"""Polls over REST: list, detail with results once visible, voting (for a resident), the ballot log."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.grants import Purpose
+from api.authentication import ResidentApiView
 from api.serializers import ErrorResponseSerializer
 from api.serializers_polls import PollDetailSerializer, PollSerializer, VoteInputSerializer, VoteOutputSerializer
-from clients.authentication import ApiKeyAuthentication, ApiKeyRateThrottle
-from clients.models import ApiKey, Scope
 from core.errors import DomainError, ErrorCode
 from core.parsing import parse_id
 from polls.selectors import (
@@ -29,7 +28,7 @@ from polls.selectors import (
     poll_tally,
     poll_voter_count,
 )
-from polls.services import poll_app_grant_user, poll_publish_if_due, poll_vote
+from polls.services import poll_publish_if_due, poll_vote
 
 ID = OpenApiParameter("poll_id", int, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(ErrorResponseSerializer, description=_lazy("No such poll"))
@@ -103,44 +102,30 @@ class PollDetailApi(APIView):
         return Response(PollDetailSerializer(body).data)
 
 
-VOTER_HEADER = OpenApiParameter(
-    "X-Dongne-Voter", str, OpenApiParameter.HEADER, required=False,
-    description=_lazy("With an API key (submit scope): the grant the resident gave this app at /polls/residence/; the app votes for them."),
-)
+class PollVoteApi(ResidentApiView):
+    """Vote as the signed-in person, or as an app holding their grant (api.authentication)."""
 
-
-class PollVoteApi(APIView):
-    """Vote as the signed-in person: their session (cookie and CSRF token, as the site's own pages), or
-    an app's API key with the grant the person gave that app (X-Dongne-Voter)."""
-
-    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]  # the key first: a bad one is a 401
-    throttle_classes = [ApiKeyRateThrottle]
+    resident_purpose = Purpose.POLL_VOTES
 
     @extend_schema(
-        parameters=[ID, VOTER_HEADER], request=VoteInputSerializer,
+        parameters=[ID], request=VoteInputSerializer,
         responses={
             201: VoteOutputSerializer,
             400: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Invalid choices")),
-            401: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Unknown, revoked or expired API key")),
-            403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, or not eligible")),
+            401: OpenApiResponse(ErrorResponseSerializer, description=_lazy("A bad API key, or the resident's grant missing, invalid or expired")),
+            403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, not eligible, or a grant without this purpose")),
             404: NOT_FOUND,
             409: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Already voted, not voted yet (change), or outside the poll's window")),
+            429: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Rate limit exceeded; see Retry-After")),
         },
         operation_id="polls_vote",
     )
     def post(self, request, poll_id: str):
         poll = poll_get(poll_id=_id(poll_id))
-        voter = request.user
-        if isinstance(request.auth, ApiKey):
-            if not request.auth.has_scope(Scope.SUBMIT):
-                raise DomainError(ErrorCode.API_KEY_SCOPE, _("This API key may not submit (it needs the submit scope)."))
-            voter = poll_app_grant_user(token=request.headers.get("X-Dongne-Voter", ""), client=request.auth.client)
-        if not voter.is_authenticated:
-            raise DomainError(ErrorCode.PERMISSION_DENIED, _("Sign in to take part."))
         serializer = VoteInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise DomainError(ErrorCode.INVALID_CHOICE, _("Choose one of the poll's choices."), fields=serializer.errors)
-        receipt = poll_vote(poll=poll, user=voter, choices=serializer.validated_data["choices"], change=serializer.validated_data["change"])
+        receipt = poll_vote(poll=poll, user=request.user, choices=serializer.validated_data["choices"], change=serializer.validated_data["change"])
         return Response({"receipt": receipt}, status=status.HTTP_201_CREATED)
 
 

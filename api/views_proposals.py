@@ -1,7 +1,7 @@
 """Proposals over REST: list and file, detail with its obligations and timeline, supports and comments.
 
-Writes act as the signed-in person (session cookie and CSRF token, as the site's own pages): a support
-or a comment is a person's, never an API client's.
+Writes act for a resident (api.authentication): the signed-in person on the site's own pages, or an
+app holding their grant for proposals. A support or a comment is always a person's, never an app's.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.grants import Purpose
+from api.authentication import ResidentApiView
 from api.serializers import ErrorResponseSerializer
 from api.serializers_proposals import (
     ProposalCommentInputSerializer,
@@ -44,6 +45,7 @@ from proposals.services import proposal_comment, proposal_create, proposal_suppo
 
 ID = OpenApiParameter("proposal_id", int, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(ErrorResponseSerializer, description=_lazy("No such proposal"))
+UNAUTHENTICATED = OpenApiResponse(ErrorResponseSerializer, description=_lazy("A bad API key, or the resident's grant missing, invalid or expired"))
 MAX_LIMIT = 200
 
 
@@ -52,11 +54,6 @@ def _proposal(proposal_id) -> Proposal:
     if proposal is None:
         raise DomainError(ErrorCode.NOT_FOUND, _("No such proposal."))
     return proposal
-
-
-def _signed_in(request) -> None:
-    if not request.user.is_authenticated:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Sign in to take part."))
 
 
 def _row(request, proposal: Proposal) -> dict:
@@ -84,8 +81,8 @@ def _comment(comment: ProposalComment) -> dict:
     return {"id": comment.pk, "parent": comment.parent_id, "depth": comment.depth, "stance": comment.stance, "body": comment.body, "created_at": comment.created_at}
 
 
-class ProposalListApi(APIView):
-    authentication_classes = [SessionAuthentication]
+class ProposalListApi(ResidentApiView):
+    resident_purpose = Purpose.PROPOSALS
 
     @extend_schema(
         parameters=[
@@ -116,12 +113,12 @@ class ProposalListApi(APIView):
         responses={
             201: ProposalSerializer,
             400: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Invalid fields, or a place outside every government")),
+            401: UNAUTHENTICATED,
             403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, or blocked")),
         },
         operation_id="proposals_create",
     )
     def post(self, request):
-        _signed_in(request)
         serializer = ProposalInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise DomainError(ErrorCode.INVALID_PROPOSAL, _("Please correct the highlighted fields."), fields=serializer.errors)
@@ -157,15 +154,16 @@ class ProposalDetailApi(APIView):
         return Response(ProposalDetailSerializer(body).data)
 
 
-class ProposalSupportsApi(APIView):
-    """Support as the signed-in person."""
+class ProposalSupportsApi(ResidentApiView):
+    """Support as the signed-in person, or as an app holding their grant."""
 
-    authentication_classes = [SessionAuthentication]
+    resident_purpose = Purpose.PROPOSALS
 
     @extend_schema(
         parameters=[ID], request=None,
         responses={
             201: ProposalSupportOutputSerializer,
+            401: UNAUTHENTICATED,
             403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, or not eligible under the government's rule")),
             404: NOT_FOUND,
             409: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Already supported, or the proposal has been answered")),
@@ -175,14 +173,13 @@ class ProposalSupportsApi(APIView):
     )
     def post(self, request, proposal_id: int):
         proposal = _proposal(proposal_id)
-        _signed_in(request)
         proposal_support(proposal=proposal, user=request.user)
         body = {"support_count": proposal.support_count, "obligations": _obligations(proposal, timezone.now())}
         return Response(ProposalSupportOutputSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-class ProposalCommentsApi(APIView):
-    authentication_classes = [SessionAuthentication]
+class ProposalCommentsApi(ResidentApiView):
+    resident_purpose = Purpose.PROPOSALS
 
     @extend_schema(parameters=[ID], responses={200: ProposalCommentSerializer(many=True), 404: NOT_FOUND}, operation_id="proposals_comments_list")
     def get(self, request, proposal_id: int):
@@ -202,6 +199,7 @@ class ProposalCommentsApi(APIView):
         responses={
             201: ProposalCommentSerializer,
             400: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Invalid comment or stance, or a reply deeper than 3 levels")),
+            401: UNAUTHENTICATED,
             403: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, or blocked")),
             404: NOT_FOUND,
         },
@@ -209,7 +207,6 @@ class ProposalCommentsApi(APIView):
     )
     def post(self, request, proposal_id: int):
         proposal = _proposal(proposal_id)
-        _signed_in(request)
         serializer = ProposalCommentInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise DomainError(ErrorCode.INVALID_COMMENT, _("Write a comment and choose your stance: for, neutral or against."), fields=serializer.errors)

@@ -1,4 +1,4 @@
-"""Topics over REST: list, detail with the opinion map, statements (list, write), votes (signed-in session)."""
+"""Topics over REST: list, detail with the opinion map, statements (list, write), votes (for a resident, api.authentication)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.grants import Purpose
+from api.authentication import ResidentApiView
 from api.serializers import ErrorResponseSerializer
 from api.serializers_topics import (
     StatementCreatedSerializer,
@@ -36,6 +37,7 @@ from topics.services import statement_submit, statement_vote
 TOPIC_ID = OpenApiParameter("topic_id", int, OpenApiParameter.PATH)
 STATEMENT_ID = OpenApiParameter("statement_id", int, OpenApiParameter.PATH)
 NOT_FOUND = OpenApiResponse(ErrorResponseSerializer, description=_lazy("No such topic or statement"))
+UNAUTHENTICATED = OpenApiResponse(ErrorResponseSerializer, description=_lazy("A bad API key, or the resident's grant missing, invalid or expired"))
 REFUSED = OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not signed in, address not confirmed, not eligible, or blocked"))
 VOTE_NAMES = {1: "agree", 0: "pass", -1: "disagree"}
 
@@ -67,11 +69,6 @@ def _opinion_map(topic) -> dict | None:
     }
 
 
-def _signed_in(request) -> None:
-    if not request.user.is_authenticated:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Sign in to take part."))
-
-
 class TopicListApi(APIView):
     @extend_schema(responses={200: TopicSerializer(many=True)}, operation_id="topics_list")
     def get(self, request):
@@ -87,10 +84,10 @@ class TopicDetailApi(APIView):
         return Response(TopicDetailSerializer(body).data)
 
 
-class TopicStatementsApi(APIView):
-    """Shown statements with their counts; writing one needs the signed-in session (and CSRF token)."""
+class TopicStatementsApi(ResidentApiView):
+    """Shown statements with their counts; writing one is a resident's."""
 
-    authentication_classes = [SessionAuthentication]
+    resident_purpose = Purpose.TOPICS
 
     @extend_schema(parameters=[TOPIC_ID], responses={200: StatementSerializer(many=True), 404: NOT_FOUND}, operation_id="topics_statements_list")
     def get(self, request, topic_id: int):
@@ -114,14 +111,13 @@ class TopicStatementsApi(APIView):
         responses={
             201: StatementCreatedSerializer,
             400: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Blank, too long (over 140 characters) or repeated")),
-            403: REFUSED, 404: NOT_FOUND,
+            401: UNAUTHENTICATED, 403: REFUSED, 404: NOT_FOUND,
             409: OpenApiResponse(ErrorResponseSerializer, description=_lazy("The topic is closed")),
         },
         operation_id="topics_statements_create",
     )
     def post(self, request, topic_id: int):
         topic = topic_get(topic_id=topic_id)
-        _signed_in(request)
         serializer = StatementInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise DomainError(ErrorCode.INVALID_STATEMENT, _("Write a statement."), fields=serializer.errors)
@@ -129,17 +125,17 @@ class TopicStatementsApi(APIView):
         return Response({"id": statement.pk, "text": statement.text, "moderation": statement.status}, status=status.HTTP_201_CREATED)
 
 
-class TopicVoteApi(APIView):
+class TopicVoteApi(ResidentApiView):
     """Agree, disagree or pass on a statement; voting again changes the vote."""
 
-    authentication_classes = [SessionAuthentication]
+    resident_purpose = Purpose.TOPICS
 
     @extend_schema(
         parameters=[TOPIC_ID, STATEMENT_ID], request=TopicVoteInputSerializer,
         responses={
             200: TopicVoteOutputSerializer,
             400: OpenApiResponse(ErrorResponseSerializer, description=_lazy("Not agree, disagree or pass")),
-            403: REFUSED, 404: NOT_FOUND,
+            401: UNAUTHENTICATED, 403: REFUSED, 404: NOT_FOUND,
             409: OpenApiResponse(ErrorResponseSerializer, description=_lazy("The statement is not shown (pending, rejected, hidden) or the topic is closed")),
         },
         operation_id="topics_vote",
@@ -147,7 +143,6 @@ class TopicVoteApi(APIView):
     def post(self, request, topic_id: int, statement_id: int):
         topic = topic_get(topic_id=topic_id)
         statement = statement_get(topic=topic, statement_id=statement_id)
-        _signed_in(request)
         serializer = TopicVoteInputSerializer(data=request.data)
         if not serializer.is_valid():
             raise DomainError(ErrorCode.INVALID_VOTE, _("Vote agree, disagree or pass."), fields=serializer.errors)

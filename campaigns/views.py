@@ -10,6 +10,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.static import serve
@@ -340,31 +341,22 @@ def _entry_action(request, slug: str, entry_id: int, action):
     return redirect(f"campaigns:{back}", slug=slug)
 
 
-@require_POST
-@login_required
-def entry_validate_view(request, slug: str, entry_id: int):
-    def action(campaign, entry):
-        entry_validate(entry=entry, actor=request.user)
-        return _("Entry #%(id)d validated.") % {"id": entry.pk}
-    return _entry_action(request, slug, entry_id, action)
+def _entry_review_view(service, done, *, with_reason: bool):
+    """A reviewer's POSTed action on an entry (validate, send back, hide): the service, then a message naming the entry."""
+    @require_POST
+    @login_required
+    def view(request, slug: str, entry_id: int):
+        def action(campaign, entry):
+            reason = {"reason": request.POST.get("reason", "")} if with_reason else {}
+            service(entry=entry, actor=request.user, **reason)
+            return done % {"id": entry.pk}
+        return _entry_action(request, slug, entry_id, action)
+    return view
 
 
-@require_POST
-@login_required
-def entry_send_back_view(request, slug: str, entry_id: int):
-    def action(campaign, entry):
-        entry_send_back(entry=entry, actor=request.user, reason=request.POST.get("reason", ""))
-        return _("Entry #%(id)d sent back to its author.") % {"id": entry.pk}
-    return _entry_action(request, slug, entry_id, action)
-
-
-@require_POST
-@login_required
-def entry_hide_view(request, slug: str, entry_id: int):
-    def action(campaign, entry):
-        entry_hide(entry=entry, actor=request.user, reason=request.POST.get("reason", ""))
-        return _("Entry #%(id)d hidden.") % {"id": entry.pk}
-    return _entry_action(request, slug, entry_id, action)
+entry_validate_view = _entry_review_view(entry_validate, gettext_lazy("Entry #%(id)d validated."), with_reason=False)
+entry_send_back_view = _entry_review_view(entry_send_back, gettext_lazy("Entry #%(id)d sent back to its author."), with_reason=True)
+entry_hide_view = _entry_review_view(entry_hide, gettext_lazy("Entry #%(id)d hidden."), with_reason=True)
 
 
 @require_POST

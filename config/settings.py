@@ -383,8 +383,8 @@ IDENTITY_PROVIDER_ADAPTER = env_str("IDENTITY_PROVIDER_ADAPTER", "" if PRODUCTIO
 # Changing it orphans them: verified identities, rolls and codes must then be redone.
 RESIDENCY_HASH_KEY = env_str("RESIDENCY_HASH_KEY", "")
 RATING_LINK_DAYS = env_int("RATING_LINK_DAYS", 30)
-# How long a resident's grant lets one app vote for them (polls.services.poll_app_grant_issue).
-POLL_APP_GRANT_DAYS = env_int("POLL_APP_GRANT_DAYS", 90)
+# How long a resident's grant lets one app act for them (accounts.grants); POLL_APP_GRANT_DAYS is its old name.
+RESIDENT_GRANT_DAYS = env_int("RESIDENT_GRANT_DAYS", env_int("POLL_APP_GRANT_DAYS", 90))
 
 # Moderation and proposals (issue 17, part A).
 # An account is blocked from posting for MODERATION_BLOCK_DAYS (0: until lifted) once this many of its

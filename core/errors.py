@@ -134,7 +134,6 @@ class ErrorCode(StrEnum):
     PRIVATE_FIELD = "private_field"
     # Campaign layers (REST API, exports, OGC API, tiles)
     UNKNOWN_FIELD = "unknown_field"
-    VOLUNTEER_SIGN_IN_REQUIRED = "volunteer_sign_in_required"
     # Polls, residency and service ratings (issue 16)
     IDENTITY_REFUSED = "identity_refused"
     IDENTITY_UNAVAILABLE = "identity_unavailable"
@@ -188,6 +187,10 @@ class ErrorCode(StrEnum):
     MODEL_VERSION_EXISTS = "model_version_exists"
     LOCKED_FIELD = "locked_field"
     ALREADY_ADOPTED = "already_adopted"
+    # Residents' grants: an app acting for a person (accounts.grants)
+    RESIDENT_GRANT_REQUIRED = "resident_grant_required"
+    RESIDENT_GRANT_INVALID = "resident_grant_invalid"
+    RESIDENT_GRANT_PURPOSE = "resident_grant_purpose"
 
     @property
     def kind(self) -> Kind:
@@ -227,7 +230,6 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.OWN_ENTRY: Kind.FORBIDDEN,
     ErrorCode.ENTRY_ALREADY_REPORTED: Kind.CONFLICT,
     # Campaign layers (a private field asked of a public output, PRIVATE_FIELD, is a bad request: 400)
-    ErrorCode.VOLUNTEER_SIGN_IN_REQUIRED: Kind.UNAUTHENTICATED,
     # Polls, residency and service ratings (issue 16)
     ErrorCode.IDENTITY_UNAVAILABLE: Kind.UNAVAILABLE,
     ErrorCode.IDENTITY_ALREADY_USED: Kind.CONFLICT,
@@ -263,6 +265,10 @@ _KINDS: dict[ErrorCode, Kind] = {
     ErrorCode.MODEL_VERSION_EXISTS: Kind.CONFLICT,
     ErrorCode.LOCKED_FIELD: Kind.CONFLICT,
     ErrorCode.ALREADY_ADOPTED: Kind.CONFLICT,
+    # Residents' grants
+    ErrorCode.RESIDENT_GRANT_REQUIRED: Kind.UNAUTHENTICATED,
+    ErrorCode.RESIDENT_GRANT_INVALID: Kind.UNAUTHENTICATED,
+    ErrorCode.RESIDENT_GRANT_PURPOSE: Kind.FORBIDDEN,
 }
 
 

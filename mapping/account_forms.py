@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.grants import Purpose
+from clients.models import ApiClient
 from geodata.models import Area
 from geodata.selectors import place_search
 
@@ -57,3 +59,25 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not correct."))
         return password
+
+
+class ResidentGrantForm(forms.Form):
+    """Which app may act for the person, for what; they must agree (accounts.grants)."""
+
+    client = forms.ModelChoiceField(
+        label=_("App"), queryset=None, empty_label=None,
+        error_messages={"invalid_choice": _("Choose an active app."), "required": _("Choose an active app.")},
+    )
+    purposes = forms.MultipleChoiceField(
+        label=_("It may"), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose what the app may do for you.")},
+    )
+    agree = forms.BooleanField(
+        label=_("I agree that this app acts for me, as me, for what I chose, until the grant expires or I change my password."),
+        error_messages={"required": _("You must agree before the app can act for you.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = ApiClient.objects.filter(is_active=True).order_by("name")
+        self.fields["purposes"].choices = Purpose.choices

@@ -26,6 +26,7 @@ urlpatterns = [
     path("password/change/", auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:my-reports")), name="password_change"),
     path("reports/", views.my_reports, name="my-reports"),
     path("subscriptions/", views.my_subscriptions, name="my-subscriptions"),
+    path("apps/", views.resident_apps, name="apps"),
     path("delete/", views.delete_account, name="delete"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.grants import resident_grant_issue
 from accounts.ratelimit import rate_limited_by_ip_and_email
 from accounts.selectors import account_email_confirmed
 from accounts.services import account_confirmation_resend, user_signup
 from alerts.selectors import subscription_list_for_user
 from core.errors import DomainError
-from mapping.account_forms import AccountDeleteForm, SignupForm
+from mapping.account_forms import AccountDeleteForm, ResidentGrantForm, SignupForm
 from privacy.services import UNCONFIRMED_DAYS, account_confirm_email, account_delete, retention_days
 from reports.models import Report
 from residency.services import residence_declare
@@ -100,6 +101,25 @@ def my_reports(request):
 @login_required
 def my_subscriptions(request):
     return render(request, "accounts/my_subscriptions.html", {"subscriptions": subscription_list_for_user(user=request.user)})
+
+
+@login_required
+def resident_apps(request):
+    """Let one app act for the person: they choose it and what it may do, agree, and get the grant once."""
+    form = ResidentGrantForm(request.POST or None)
+    context = {"form": form, "grant_days": settings.RESIDENT_GRANT_DAYS}
+    if request.method != "POST":
+        return render(request, "accounts/apps.html", context)
+    if not form.is_valid():
+        return render(request, "accounts/apps.html", context, status=400)
+    client = form.cleaned_data["client"]
+    try:
+        grant = resident_grant_issue(user=request.user, client_id=client.pk, purposes=form.cleaned_data["purposes"])
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return render(request, "accounts/apps.html", context, status=exc.http_status)
+    # Shown once, in this response only (never stored, logged or put in a message): the person pastes it into the app.
+    return render(request, "accounts/apps.html", {**context, "form": ResidentGrantForm(), "grant": grant, "grant_client": client})
 
 
 @login_required

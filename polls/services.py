@@ -7,18 +7,13 @@ staff role checked here, above residency.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import Point
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from clients.models import ApiClient
 from core.errors import DomainError, ErrorCode
 from geodata.models import Area
 from polls.ballot_log import GENESIS, log_build
@@ -201,34 +196,3 @@ def poll_publish_if_due(*, poll: Poll, now: datetime | None = None) -> Poll:
     if poll.log_published_at is None and poll.is_closed(now):
         return poll_publish_log(poll=poll, now=now)
     return poll
-
-
-# --- voting through an app, for a signed-in person -------------------------------------------------
-
-APP_GRANT_SALT = "polls.app-grant"
-
-
-def _grant_check(user) -> str:
-    # Changes with the password: changing it withdraws every grant the person gave.
-    return salted_hmac(APP_GRANT_SALT, f"{user.pk}:{user.password}").hexdigest()[:20]
-
-
-def poll_app_grant_issue(*, user, client: ApiClient) -> str:
-    """A token the person pastes into one app (an API client) so it can vote for them; shown once."""
-    if not user.is_authenticated:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Sign in to take part."))
-    if not client.is_active:
-        raise DomainError(ErrorCode.INVALID_PARAMETER, _("This app is not active."), fields={"client": [_("Choose an active app.")]})
-    return signing.dumps({"u": user.pk, "c": client.pk, "h": _grant_check(user)}, salt=APP_GRANT_SALT, compress=True)
-
-
-def poll_app_grant_user(*, token: str, client: ApiClient):
-    """The person an app votes for: the grant must be theirs, for this very app, unexpired, and not withdrawn."""
-    try:
-        data = signing.loads(token, salt=APP_GRANT_SALT, max_age=timedelta(days=settings.POLL_APP_GRANT_DAYS))
-    except signing.BadSignature as exc:  # expired included
-        raise DomainError(ErrorCode.PERMISSION_DENIED, _("The voter's grant for this app is not valid or has expired: ask them for a new one.")) from exc
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None or data.get("c") != client.pk or not constant_time_compare(data.get("h", ""), _grant_check(user)):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, _("The voter's grant for this app is not valid or has expired: ask them for a new one."))
-    return user

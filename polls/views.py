@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clients.models import ApiClient
 from core.errors import DomainError
 from geodata.models import Area, Level
 from geodata.selectors import area_get, local_government_get, place_search, route_point
@@ -32,7 +31,6 @@ from polls.selectors import (
 )
 from polls.services import (
     invitation_codes_issue_by_staff,
-    poll_app_grant_issue,
     poll_create,
     poll_publish_if_due,
     poll_vote,
@@ -134,7 +132,6 @@ def _residence_context(request, **extra) -> dict:
         "identity_verified": bool(identity_di_hash(user=user)),
         "test_identity": isinstance(_adapter_or_none(), TestIdentityAdapter),
         "residence_form": ResidenceForm(), "code_form": InvitationCodeForm(), "identity_form": IdentityForm(),
-        "apps": ApiClient.objects.filter(is_active=True).order_by("name"),
         "next": request.GET.get("next") or request.POST.get("next") or "",
         **extra,
     }
@@ -183,13 +180,6 @@ def residence(request):
                 return render(request, "polls/residence.html", {**_residence_context(request), "code_form": form}, status=400)
             invitation_code_redeem(user=request.user, code=form.cleaned_data["code"])
             messages.success(request, _("Your local government has verified that you live there."))
-        elif action == "grant":
-            client = ApiClient.objects.filter(pk=request.POST.get("client") or 0, is_active=True).first()
-            if client is None:
-                return render(request, "polls/residence.html", _residence_context(request, grant_error=_("Choose an active app.")), status=400)
-            # Shown once, in this response: the person pastes it into the app.
-            grant = poll_app_grant_issue(user=request.user, client=client)
-            return render(request, "polls/residence.html", _residence_context(request, grant=grant, grant_client=client))
         elif action == "identity":
             form = IdentityForm(request.POST)
             if not form.is_valid():

@@ -53,6 +53,11 @@ def _i(key, kind, label, clock, filters, caveats, **extra) -> Indicator:
     return Indicator(key, kind, label, clock, filters, caveats, **extra)
 
 
+def _days(key: str, label: Promise, clock: Promise, caveats: Promise) -> Indicator:
+    """A time to respond or close: in days, duplicates left out (TIME_FILTER), the shorter the better."""
+    return _i(key, "days", label, clock, TIME_FILTER, caveats, higher_is_better=False)
+
+
 def _outcome(key: str, label: Promise) -> Indicator:
     """One share of the outcome mix: every outcome has the same clock, filters and caveats."""
     return _i(
@@ -75,26 +80,20 @@ INDICATORS: tuple[Indicator, ...] = (
         _("As reports received, divided by the resident population of the latest imported month, times 10,000."),
         _("Empty until a resident-population file is imported (manage.py import_population)."),
     ),
-    _i(
-        "median_days_to_acknowledge", "days", _("Median days to first response"),
+    _days(
+        "median_days_to_acknowledge", _("Median days to first response"),
         _("From the report's filing to the government's first status change (acknowledged, in progress or closed)."),
-        TIME_FILTER,
         _("Kaplan–Meier median: reports with no response yet are censored at the moment of computation, not dropped. The interval is read off the curve's 95 % pointwise bounds (log scale)."),
-        higher_is_better=False,
     ),
-    _i(
-        "median_days_to_close", "days", _("Median days to close"),
+    _days(
+        "median_days_to_close", _("Median days to close"),
         _("From the report's filing to its (latest) closing; a reopened report's clock runs on until it is closed again."),
-        TIME_FILTER,
         _("Kaplan–Meier median with open reports censored: an average over closed reports alone would flatter slow governments. The interval is read off the curve's 95 % pointwise bounds (log scale)."),
-        higher_is_better=False,
     ),
-    _i(
-        "p90_days_to_close", "days", _("90th percentile of days to close"),
+    _days(
+        "p90_days_to_close", _("90th percentile of days to close"),
         _("As median days to close: the time by which 90 % of reports are closed."),
-        TIME_FILTER,
         _("Empty (not reached) while more than 10 % of reports are still open after the longest observed time."),
-        higher_is_better=False,
     ),
     _i(
         HEADLINE, "proportion", _("Share closed within the target time"),

@@ -1,5 +1,5 @@
 """REST /api/v1/campaigns/: campaigns, their public entries, and entries posted by a field app for a
-signed-in volunteer. Every response is checked against the OpenAPI document."""
+volunteer whose grant the app holds. Every response is checked against the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
+from accounts.grants import Purpose
 from campaigns.models import CampaignMember, Entry, EntryPhoto
 from campaigns.services import campaign_member_add, entry_hide, entry_validate
-from clients.services import api_client_create, api_key_create
+from clients.services import api_client_create
 from tests.api.openapi import assert_matches_schema
+from tests.api.residents import app_key, grant_header
 from tests.campaign_factories import JONGNO_POINTS, campaign_organiser, make_campaign, make_entry
 from tests.factories import HAEUNDAE, UserFactory, photo_upload
 
@@ -26,14 +27,24 @@ def campaign(db):
 
 
 @pytest.fixture
-def key(db):
-    _key, raw = api_key_create(client=api_client_create(name="Field app"), scopes=["read", "submit"])
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+def app(db):
+    return api_client_create(name="Field app")
+
+
+@pytest.fixture
+def key(app):
+    return app_key(app=app)[1]
 
 
 @pytest.fixture
 def volunteer(db):
     return UserFactory(username="field-volunteer", email="field-volunteer@example.kr")
+
+
+@pytest.fixture
+def acting(app, key, volunteer):
+    """The field app's key with the grant the volunteer gave it."""
+    return {**key, **grant_header(volunteer, app, [Purpose.CAMPAIGN_ENTRIES])}
 
 
 def entries_url(campaign) -> str:
@@ -147,12 +158,11 @@ def test_entries_filter_and_page(client, campaign):
     assert response.status_code == 404 and assert_matches_schema(response)["error"]["code"] == "not_found"
 
 
-# --- entries: posting for a signed-in volunteer -------------------------------------------------------
+# --- entries: posted by an app for the volunteer whose grant it holds -------------------------------------------------------
 
 
-def test_post_json_for_the_signed_in_volunteer(client, campaign, key, volunteer):
-    client.force_login(volunteer)
-    response = post_json(client, campaign, GOOD, **key)
+def test_post_json_for_the_volunteer_whose_grant_the_app_holds(client, campaign, acting, volunteer):
+    response = post_json(client, campaign, GOOD, **acting)
     body = assert_matches_schema(response)
     assert response.status_code == 201
     entry = Entry.objects.get(pk=body["id"])
@@ -161,17 +171,16 @@ def test_post_json_for_the_signed_in_volunteer(client, campaign, key, volunteer)
     assert body["status"] == "submitted" and body["lon"] == round(GOOD["lon"], 6)
 
 
-def test_post_multipart_with_photos(client, campaign, key, volunteer):
-    client.force_login(volunteer)
+def test_post_multipart_with_photos(client, campaign, acting):
     data = {"entry_type": "toilet", "lon": GOOD["lon"], "lat": GOOD["lat"], "answers": json.dumps({"entrance": "flat"}),
             "photos": [photo_upload()]}
-    response = client.post(entries_url(campaign), data, **key)
+    response = client.post(entries_url(campaign), data, **acting)
     body = assert_matches_schema(response)
     assert response.status_code == 201 and len(body["photos"]) == 1
     # A file named after a photo field answers that field: a private one is kept and never shown.
     data = {**data, "photos": [], "face_photo": photo_upload()}
     del data["photos"]
-    response = client.post(entries_url(campaign), data, **key)
+    response = client.post(entries_url(campaign), data, **acting)
     body = assert_matches_schema(response)
     assert response.status_code == 201 and body["photos"] == []
     assert EntryPhoto.objects.get(entry_id=body["id"]).field_key == "face_photo"
@@ -189,61 +198,51 @@ def test_post_multipart_with_photos(client, campaign, key, volunteer):
         ({"answers": "not json"}, 400, "invalid"),
     ],
 )
-def test_post_bad_input_saves_nothing(client, campaign, key, volunteer, change, status, code):
-    client.force_login(volunteer)
-    response = post_json(client, campaign, {**GOOD, **change}, **key)
+def test_post_bad_input_saves_nothing(client, campaign, acting, change, status, code):
+    response = post_json(client, campaign, {**GOOD, **change}, **acting)
     assert response.status_code == status
     assert assert_matches_schema(response)["error"]["code"] == code
     assert Entry.objects.count() == 0
 
 
-def test_post_refusals(client, campaign, key, volunteer):
-    # No key, a key without submit, a key with nobody signed in.
+def test_post_refusals(client, campaign, app, key, acting, volunteer):
+    # No key; a key without submit; a key with no grant, even with the volunteer's session (a key is an app).
     response = post_json(client, campaign, GOOD)
     assert response.status_code == 401 and assert_matches_schema(response)["error"]["code"] == "not_authenticated"
-    _key, reader = api_key_create(client=api_client_create(name="Reader"), scopes=["read"])
-    client.force_login(volunteer)
-    response = post_json(client, campaign, GOOD, HTTP_X_API_KEY=reader)
+    reader_app, reader = app_key(scopes=["read"])
+    response = post_json(client, campaign, GOOD, **reader, **grant_header(volunteer, reader_app))
     assert response.status_code == 403 and assert_matches_schema(response)["error"]["code"] == "api_key_scope"
-    client.logout()
     response = post_json(client, campaign, GOOD, **key)
-    assert response.status_code == 401 and assert_matches_schema(response)["error"]["code"] == "volunteer_sign_in_required"
+    assert response.status_code == 401 and assert_matches_schema(response)["error"]["code"] == "resident_grant_required"
+    client.force_login(volunteer)
+    response = post_json(client, campaign, GOOD, **key)
+    assert response.status_code == 401 and assert_matches_schema(response)["error"]["code"] == "resident_grant_required"
+    client.logout()
+    # A grant for votes only does not let the app post entries.
+    response = post_json(client, campaign, GOOD, **key, **grant_header(volunteer, app, [Purpose.POLL_VOTES]))
+    assert response.status_code == 403 and assert_matches_schema(response)["error"]["code"] == "resident_grant_purpose"
     # Outside the window; an invited campaign for someone not invited.
     now = timezone.now()
     closed = make_campaign(slug="closed-one", starts_at=now - timedelta(days=9), ends_at=now - timedelta(days=1))
     invited = make_campaign(slug="invited-one", participation="invited")
-    client.force_login(volunteer)
-    response = post_json(client, closed, GOOD, **key)
+    response = post_json(client, closed, GOOD, **acting)
     assert response.status_code == 409 and assert_matches_schema(response)["error"]["code"] == "campaign_not_open"
-    response = post_json(client, invited, GOOD, **key)
+    response = post_json(client, invited, GOOD, **acting)
     assert response.status_code == 403 and assert_matches_schema(response)["error"]["code"] == "not_a_participant"
-    response = post_json(client, campaign, [1, 2], **key)
+    response = post_json(client, campaign, [1, 2], **acting)
     assert response.status_code == 400 and assert_matches_schema(response)["error"]["code"] == "invalid"
-    response = client.post(entries_url(campaign), "a=b", content_type="text/plain", **key)
+    response = client.post(entries_url(campaign), "a=b", content_type="text/plain", **acting)
     assert response.status_code == 415 and assert_matches_schema(response)["error"]["code"] == "unsupported_media_type"
     assert Entry.objects.count() == 0
 
 
-def test_post_needs_the_csrf_token_with_the_session(campaign, key, volunteer):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(volunteer)
-    response = post_json(client, campaign, GOOD, **key)
-    assert response.status_code == 403 and "CSRF" in assert_matches_schema(response)["error"]["message"]
-    assert Entry.objects.count() == 0
-    client.get("/accounts/login/")  # the sign-in page sets the CSRF cookie, as in the app's web view
-    token = client.cookies["csrftoken"].value
-    response = post_json(client, campaign, GOOD, HTTP_X_CSRFTOKEN=token, **key)
-    assert response.status_code == 201 and assert_matches_schema(response)["id"] == Entry.objects.get(author=volunteer).pk
-
-
-def test_post_idempotency_replays_for_the_same_volunteer_only(client, campaign, key, volunteer):
-    client.force_login(volunteer)
-    first = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **key)
-    again = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **key)
+def test_post_idempotency_replays_for_the_same_volunteer_only(client, campaign, app, key, acting):
+    first = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **acting)
+    again = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **acting)
     assert first.status_code == again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert assert_matches_schema(first) == assert_matches_schema(again) and Entry.objects.count() == 1
     # Another volunteer of the same app reusing the key is another request, not a replay.
-    client.force_login(UserFactory(username="second-volunteer"))
-    other = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **key)
+    second = grant_header(UserFactory(username="second-volunteer"), app)
+    other = post_json(client, campaign, GOOD, HTTP_IDEMPOTENCY_KEY="entry-1", **key, **second)
     assert other.status_code == 422 and assert_matches_schema(other)["error"]["code"] == "idempotency_key_reused"
     assert Entry.objects.count() == 1

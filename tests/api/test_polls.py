@@ -130,24 +130,28 @@ def test_an_app_votes_for_a_resident_with_the_grant_they_gave_it(client):
     _key, raw = api_key_create(client=app, scopes=[Scope.READ, Scope.SUBMIT])
     _read_key, read_only = api_key_create(client=app, scopes=[Scope.READ])
     client.force_login(voter)
-    page = client.post("/polls/residence/", {"action": "grant", "client": app.pk})
-    grant = re.search(r'<pre id="grant">([^<]+)</pre>', page.content.decode()).group(1)
-    foreign = re.search(r'<pre id="grant">([^<]+)</pre>', client.post("/polls/residence/", {"action": "grant", "client": other_app.pk}).content.decode()).group(1)
+
+    def give(app_) -> str:
+        page = client.post("/accounts/apps/", {"client": app_.pk, "purposes": ["poll_votes"], "agree": "on"})
+        return re.search(r'<pre id="grant">([^<]+)</pre>', page.content.decode()).group(1)
+
+    grant, foreign = give(app), give(other_app)
     client.logout()
     url = f"/api/v1/polls/{poll.pk}/vote/"
     for headers, status, code in [
-        ({"HTTP_X_API_KEY": raw}, 403, "permission_denied"),  # no grant
-        ({"HTTP_X_API_KEY": raw, "HTTP_X_DONGNE_VOTER": foreign}, 403, "permission_denied"),  # another app's grant
-        ({"HTTP_X_API_KEY": read_only, "HTTP_X_DONGNE_VOTER": grant}, 403, "api_key_scope"),
-        ({"HTTP_X_API_KEY": "dn_wrong", "HTTP_X_DONGNE_VOTER": grant}, 401, None),
+        ({"HTTP_X_API_KEY": raw}, 401, "resident_grant_required"),  # no grant
+        ({"HTTP_X_API_KEY": raw, "HTTP_X_DONGNE_RESIDENT": foreign}, 401, "resident_grant_invalid"),  # another app's grant
+        ({"HTTP_X_API_KEY": raw, "HTTP_X_DONGNE_VOTER": grant}, 401, "resident_grant_required"),  # the old header is gone
+        ({"HTTP_X_API_KEY": read_only, "HTTP_X_DONGNE_RESIDENT": grant}, 403, "api_key_scope"),
+        ({"HTTP_X_API_KEY": "dn_wrong", "HTTP_X_DONGNE_RESIDENT": grant}, 401, None),
     ]:
         answer = client.post(url, {"choices": [1]}, content_type="application/json", **headers)
         assert answer.status_code == status and (code is None or assert_matches_schema(answer)["error"]["code"] == code)
     assert not Ballot.objects.exists()
-    voted = client.post(url, {"choices": [2]}, content_type="application/json", HTTP_X_API_KEY=raw, HTTP_X_DONGNE_VOTER=grant)
+    voted = client.post(url, {"choices": [2]}, content_type="application/json", HTTP_X_API_KEY=raw, HTTP_X_DONGNE_RESIDENT=grant)
     assert voted.status_code == 201 and assert_matches_schema(voted)["receipt"]
     voter.set_password("a new password entirely")
     voter.save()
-    withdrawn = client.post(url, {"choices": [1], "change": True}, content_type="application/json", HTTP_X_API_KEY=raw, HTTP_X_DONGNE_VOTER=grant)
-    assert withdrawn.status_code == 403
+    withdrawn = client.post(url, {"choices": [1], "change": True}, content_type="application/json", HTTP_X_API_KEY=raw, HTTP_X_DONGNE_RESIDENT=grant)
+    assert withdrawn.status_code == 401 and assert_matches_schema(withdrawn)["error"]["code"] == "resident_grant_invalid"
     assert list(Ballot.objects.values_list("choices", flat=True)) == [[2]]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from moderation.services import content_hide
 from proposals.models import Obligation, Proposal, ProposalComment
 from staff.models import StaffRole
-from tests.api.openapi import assert_matches_schema, openapi_schema
+from tests.api.openapi import assert_matches_schema
+from tests.api.residents import assert_paths_in_schema, site_session
 from tests.factories import JONGNO, UserFactory
 from tests.polls.factories import dong, resident
 from tests.proposals.factories import jongno_resident, make_proposal, small_thresholds, staff_member
@@ -16,24 +16,15 @@ from tests.proposals.factories import jongno_resident, make_proposal, small_thre
 pytestmark = pytest.mark.django_db
 
 
-def _session(user) -> tuple[Client, str]:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    client.get("/proposals/")
-    return client, client.cookies["csrftoken"].value
-
-
 def test_every_proposals_path_is_in_the_schema():
-    paths = openapi_schema()["paths"]
-    for path in ("/api/v1/proposals/", "/api/v1/proposals/{proposal_id}/", "/api/v1/proposals/{proposal_id}/supports/",
-                 "/api/v1/proposals/{proposal_id}/comments/"):
-        assert path in paths
+    assert_paths_in_schema("/api/v1/proposals/", "/api/v1/proposals/{proposal_id}/", "/api/v1/proposals/{proposal_id}/supports/",
+                 "/api/v1/proposals/{proposal_id}/comments/")
 
 
 def test_file_list_support_across_a_threshold_and_comment(client):
     small_thresholds(department=(1, 30))
     author_user, supporter_user = UserFactory(), jongno_resident()
-    author, token = _session(author_user)
+    author, token = site_session(author_user, "/proposals/")
     created = author.post("/api/v1/proposals/", {"title": "벤치", "body": "쉴 곳이 없어요", "lon": JONGNO[0], "lat": JONGNO[1]},
                           content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert created.status_code == 201, created.content
@@ -42,14 +33,14 @@ def test_file_list_support_across_a_threshold_and_comment(client):
     rows = assert_matches_schema(client.get("/api/v1/proposals/?government=11010"))
     assert [row["id"] for row in rows] == [proposal_id]
 
-    supporter, token = _session(supporter_user)
+    supporter, token = site_session(supporter_user, "/proposals/")
     answer = supporter.post(f"/api/v1/proposals/{proposal_id}/supports/", HTTP_X_CSRFTOKEN=token)
     assert answer.status_code == 201, answer.content
     body = assert_matches_schema(answer)
     assert body["support_count"] == 1 and body["obligations"][0]["state"] == "open" and body["obligations"][0]["days_left"] == 30
     again = supporter.post(f"/api/v1/proposals/{proposal_id}/supports/", HTTP_X_CSRFTOKEN=token)
     assert again.status_code == 409 and assert_matches_schema(again)["error"]["code"] == "already_supported"
-    busan, token_b = _session(resident(dong("우1동", "21090")))
+    busan, token_b = site_session(resident(dong("우1동", "21090")), "/proposals/")
     refused = busan.post(f"/api/v1/proposals/{proposal_id}/supports/", HTTP_X_CSRFTOKEN=token_b)
     assert refused.status_code == 403 and assert_matches_schema(refused)["error"]["code"] == "not_eligible"
     anonymous = client.post(f"/api/v1/proposals/{proposal_id}/supports/")

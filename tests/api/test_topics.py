@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from staff.models import StaffRole
-from tests.api.openapi import assert_matches_schema, openapi_schema
+from tests.api.openapi import assert_matches_schema
+from tests.api.residents import assert_paths_in_schema, site_session
 from tests.topics.factories import make_topic, officer, resident
 from topics.models import Statement, Vote
 from topics.services import statement_moderate, statement_vote, topics_recompute_dirty
@@ -14,18 +14,9 @@ from topics.services import statement_moderate, statement_vote, topics_recompute
 pytestmark = pytest.mark.django_db
 
 
-def _session(user) -> tuple[Client, str]:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    client.get("/topics/")
-    return client, client.cookies["csrftoken"].value
-
-
 def test_every_topics_path_is_in_the_schema():
-    paths = openapi_schema()["paths"]
-    for path in ("/api/v1/topics/", "/api/v1/topics/{topic_id}/", "/api/v1/topics/{topic_id}/statements/",
-                 "/api/v1/topics/{topic_id}/statements/{statement_id}/vote/"):
-        assert path in paths
+    assert_paths_in_schema("/api/v1/topics/", "/api/v1/topics/{topic_id}/", "/api/v1/topics/{topic_id}/statements/",
+                 "/api/v1/topics/{topic_id}/statements/{statement_id}/vote/")
 
 
 def test_list_detail_statements_votes_and_the_opinion_map(client):
@@ -36,7 +27,7 @@ def test_list_detail_statements_votes_and_the_opinion_map(client):
     assert rows[0]["id"] == topic.pk and rows[0]["statements"] == 7 and rows[0]["proposal"] is None
     assert assert_matches_schema(client.get(f"/api/v1/topics/{topic.pk}/"))["opinion_map"] is None
 
-    voter, token = _session(resident())
+    voter, token = site_session(resident(), "/topics/")
     answer = voter.post(f"/api/v1/topics/{topic.pk}/statements/{ordered[0].pk}/vote/", {"vote": "agree"},
                         content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert answer.status_code == 200 and assert_matches_schema(answer) == {"statement": ordered[0].pk, "vote": "agree"}
@@ -64,7 +55,7 @@ def test_list_detail_statements_votes_and_the_opinion_map(client):
 ])
 def test_bad_votes_are_clear_errors_and_change_nothing(body, status, code):
     topic = make_topic()
-    voter, token = _session(resident())
+    voter, token = site_session(resident(), "/topics/")
     statement = topic.statements.first()
     answer = voter.post(f"/api/v1/topics/{topic.pk}/statements/{statement.pk}/vote/", body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert answer.status_code == status and assert_matches_schema(answer)["error"]["code"] == code
@@ -73,7 +64,7 @@ def test_bad_votes_are_clear_errors_and_change_nothing(body, status, code):
 
 def test_refusals_over_the_api_change_nothing(client):
     topic = make_topic(statements=())
-    voter, token = _session(resident())
+    voter, token = site_session(resident(), "/topics/")
     long = voter.post(f"/api/v1/topics/{topic.pk}/statements/", {"text": "가" * 141}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert long.status_code == 400 and assert_matches_schema(long)["error"]["code"] == "invalid_statement"
     pending = voter.post(f"/api/v1/topics/{topic.pk}/statements/", {"text": "대기"}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
