@@ -18,8 +18,9 @@ category, status and outcome and moves all its times back by the same 0–30 day
 
 Each size is timed `--runs` times (default 3; the median is reported) and checked: the sum of
 reports received over all governments must equal the number of public, non-sample reports. With
-`--baseline-ref REF` the same database is also timed with the scorecards code of git REF (a scratch
-`git archive` copy of the tree, same virtualenv), `--baseline-runs` times, and the ratio printed.
+`--baseline-ref REF` the same database is also timed with the code of git REF (a scratch `git
+archive` copy of the tree, same virtualenv), `--baseline-runs` times, taking turns with this code's
+runs, and the ratio of the medians printed.
 `--db NAME` names another scratch database (e.g. one per size). Writes the table, with the load
 average next to each size, to bench/results/scorecards.md.
 """
@@ -190,16 +191,22 @@ def checkout(ref: str, into: Path) -> Path:
     return into
 
 
-def timed(bench: str, runs: int, tree: Path = ROOT) -> tuple[list[float], bool, int, float]:
-    """Seconds of each run, whether every run's received sum equals the counted reports, rows written,
-    and the 1-minute load average over the runs (the mean of its readings after each run)."""
+def timed(bench: str, runs: dict[Path, int]) -> dict[Path, tuple[list[float], bool, int, float]]:
+    """Per code tree: seconds of each run, whether every run's received sum equals the counted
+    reports, rows written, and the mean 1-minute load average after its runs. The trees take turns
+    run by run, so a change of load on the shared machine falls on both alike."""
     n = counted(bench)
-    results, loads = [], []
-    for _ in range(runs):
-        results.append(recompute(bench, tree))
-        loads.append(os.getloadavg()[0])
-    return ([r["seconds"] for r in results], all(r["received"] == n for r in results), results[0]["written"],
-            statistics.mean(loads))
+    results: dict[Path, list[dict]] = {tree: [] for tree in runs}
+    loads: dict[Path, list[float]] = {tree: [] for tree in runs}
+    for turn in range(max(runs.values())):
+        for tree, count in runs.items():
+            if turn < count:
+                results[tree].append(recompute(bench, tree))
+                loads[tree].append(os.getloadavg()[0])
+    return {
+        tree: ([r["seconds"] for r in rs], all(r["received"] == n for r in rs), rs[0]["written"], statistics.mean(loads[tree]))
+        for tree, rs in results.items()
+    }
 
 
 def main() -> None:
@@ -221,11 +228,12 @@ def main() -> None:
         for size in (int(value) for value in args.sizes.split(",")):
             grow(bench, size, args.clone_from)
             n = counted(bench)
-            seconds, ok, written, load = timed(bench, args.runs)
+            measured = timed(bench, {ROOT: args.runs, **({baseline: args.baseline_runs} if baseline else {})})
+            seconds, ok, written, load = measured[ROOT]
             median = statistics.median(seconds)
             old = "| – | – | – | – "
             if baseline:
-                old_seconds, old_ok, _written, old_load = timed(bench, args.baseline_runs, baseline)
+                old_seconds, old_ok, _written, old_load = measured[baseline]
                 ok = ok and old_ok
                 old_median = statistics.median(old_seconds)
                 old = (f"| {old_median:.2f} | {', '.join(f'{s:.2f}' for s in old_seconds)} | {old_load:.1f} "
