@@ -31,7 +31,7 @@ EPS = 1e-9
 # flagged out of the time indicators (`timed`) but stay in the counts.
 BASE_SQL = """
 CREATE TEMP TABLE sc_base ON COMMIT DROP AS
-SELECT r.id, g.gov_id, g.peer_group, r.submunicipal_unit_id AS dong_id, r.status, r.outcome,
+SELECT r.id, g.gov_id, g.peer_group, r.submunicipal_unit_id AS dong_id, r.outcome,
        closed, NOT (closed AND r.outcome = 'duplicate') AS timed, r.created_at, r.duplicate_of_id,
        CASE WHEN closed THEN r.closed_at END AS closed_at,
        date_trunc('quarter', r.created_at AT TIME ZONE %(tz)s)::date AS quarter,
@@ -45,9 +45,10 @@ SELECT r.id, g.gov_id, g.peer_group, r.submunicipal_unit_id AS dong_id, r.status
 FROM ({public}) r
 JOIN sc_gov g ON g.gov_id = r.local_government_id
 LEFT JOIN (
+    -- Only the events that matter here: a report without any reads as never reopened, no status.
     SELECT report_id, min(created_at) FILTER (WHERE kind = 'status') AS first_status_at,
            bool_or(kind = 'reopened' AND created_at <= %(now)s) AS reopened
-    FROM reports_reportevent {events_scope} GROUP BY report_id
+    FROM reports_reportevent WHERE kind IN ('status', 'reopened') {events_scope} GROUP BY report_id
 ) e ON e.report_id = r.id
 -- What happened after `now` has not happened yet (a recompute "as of" a past moment).
 CROSS JOIN LATERAL (SELECT r.status = 'closed' AND r.closed_at <= %(now)s AS closed) c
@@ -82,7 +83,9 @@ FROM (
            CASE WHEN bool_or(d = n) OVER w THEN NULL
                 ELSE COALESCE(sum(CASE WHEN d < n THEN d::float8 / (n::float8 * (n - d)) END) OVER w, 0) END AS gw
     FROM (
-        SELECT {units}, t, d, sum(c) OVER (PARTITION BY {units} ORDER BY t DESC) AS n
+        -- t is unique within a unit here, so a ROWS frame is the same as the default RANGE one
+        -- without comparing neighbours; counts fit an int, whose running sum is a bigint, not a numeric.
+        SELECT {units}, t, d, sum(c::int) OVER (PARTITION BY {units} ORDER BY t DESC ROWS UNBOUNDED PRECEDING) AS n
         FROM (
             SELECT {units}, {duration} AS t, count(*) FILTER (WHERE {event}) AS d, count(*) AS c
             FROM sc_base WHERE timed {where} GROUP BY {units}, {duration}
@@ -240,7 +243,9 @@ def _compute(cursor, targets: list[Area], everyone: list[Area], now: datetime, s
     peer = {area.pk: peer_group_of(level=area.level, name=area.name) for area in everyone}
     # Dropped at commit; a second refresh inside one outer transaction (tests, a caller's atomic) starts clean.
     cursor.execute("DROP TABLE IF EXISTS sc_gov, sc_base")
-    cursor.execute("CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text) ON COMMIT DROP")
+    # The peer group only partitions and groups (equality): byte order ("C") lets the sorts of the
+    # peer groups' Kaplan–Meier pass compare it cheaply (abbreviated keys), not through the locale.
+    cursor.execute('CREATE TEMP TABLE sc_gov (gov_id bigint PRIMARY KEY, peer_group text COLLATE "C") ON COMMIT DROP')
     if targets:
         cursor.execute(
             "INSERT INTO sc_gov VALUES " + ",".join(["(%s, %s)"] * len(targets)),
@@ -259,7 +264,7 @@ def _compute(cursor, targets: list[Area], everyone: list[Area], now: datetime, s
         scope = [area.pk for area in targets]
         cursor.execute(BASE_SQL.format(
             public=_inline(cursor, public.filter(local_government_id__in=scope)),
-            events_scope="WHERE report_id IN (SELECT id FROM reports_report WHERE local_government_id = ANY(%(scope)s))",
+            events_scope="AND report_id IN (SELECT id FROM reports_report WHERE local_government_id = ANY(%(scope)s))",
         ), {**params, "scope": scope})
     cursor.execute("ANALYZE sc_base")
     counts = _counts(cursor)
