@@ -12,11 +12,12 @@ from __future__ import annotations
 import inspect
 import json
 import logging
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 from procrastinate import jobs as procrastinate_jobs
@@ -25,7 +26,7 @@ from procrastinate import tasks as procrastinate_tasks
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.django_connector import DjangoConnector
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob, ProcrastinateWorker
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException, UniqueViolation
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +39,25 @@ _connector = DjangoConnector(alias="default")
 _jobs = manager.JobManager(_connector)
 
 
+@contextmanager
+def _database_errors():
+    """procrastinate reports a lost connection as its own ConnectorException; every channel answers
+    503 to Django's database errors (core.middleware), so a defer raises one of those instead."""
+    try:
+        yield
+    except UniqueViolation:
+        raise
+    except ConnectorException as exc:
+        raise OperationalError(str(exc.__cause__ or exc)) from exc
+
+
 def job_defer(task_name: str, *, schedule_at: datetime | None = None, **task_kwargs) -> int:
     """Queue a job in the caller's transaction (Django's connection); returns its id."""
     deferrer = procrastinate_tasks.configure_task(
         name=task_name, job_manager=_jobs, queue=OUTBOX_QUEUE, schedule_at=schedule_at
     )
-    return deferrer.defer(**task_kwargs)
+    with _database_errors():
+        return deferrer.defer(**task_kwargs)
 
 
 def job_wake(task_name: str) -> None:
@@ -59,7 +73,7 @@ def job_wake(task_name: str) -> None:
             return
     deferrer = procrastinate_tasks.configure_task(name=task_name, job_manager=_jobs, queue=OUTBOX_QUEUE, queueing_lock=task_name)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _database_errors():
             deferrer.defer()
     except AlreadyEnqueued:
         pass

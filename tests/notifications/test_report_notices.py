@@ -65,3 +65,25 @@ def test_the_sweep_writes_notices_no_job_was_woken_for(mailoutbox):
 def test_sample_reports_leave_no_notice():
     make_report(is_sample=True)
     assert ReportNotice.objects.count() == 0 and waiting_jobs() == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_connection_while_queueing_a_job_is_a_database_error_so_the_channels_answer_503():
+    """procrastinate wraps the driver's error in its own exception, which no channel knew: a
+    connection killed during a defer gave a 500 in the chaos bench."""
+    from django.db import OperationalError
+
+    from notifications.worker import DELIVER_MESSAGE, job_defer, job_wake
+    from tests.conftest import _admin_connection
+
+    for queue in (lambda: job_defer(DELIVER_MESSAGE, message_id=1), lambda: job_wake(NOTIFY_NEW_REPORTS)):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        admin = _admin_connection(connection.settings_dict)
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])  # what a restart or failover does
+        admin.close()
+        with pytest.raises(OperationalError):
+            queue()
+        connection.close()
