@@ -56,6 +56,20 @@ def _admin_connection(settings_dict: dict):
     )
 
 
+def terminate_own_connection() -> int:
+    """Kill Django's current database session from outside, as a restart or failover does; returns its pid."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    admin = _admin_connection(connection.settings_dict)
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    admin.close()
+    return pid
+
+
 def _database_exists(cursor, name: str) -> bool:
     cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
     return cursor.fetchone() is not None

@@ -7,7 +7,7 @@ import socket
 import pytest
 from django.db import close_old_connections, connection
 
-from tests.conftest import _admin_connection
+from tests.conftest import terminate_own_connection
 
 
 def _unused_port() -> int:
@@ -62,13 +62,7 @@ def test_people_get_a_page_in_their_language(client, database_down):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_persistent_connection_is_replaced_before_the_next_request():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    admin = _admin_connection(connection.settings_dict)
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])  # what a restart or failover does
-    admin.close()
+    pid = terminate_own_connection()
     close_old_connections()  # what every request starts with (request_started)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")

@@ -74,16 +74,10 @@ def test_a_lost_connection_while_queueing_a_job_is_a_database_error_so_the_chann
     from django.db import OperationalError
 
     from notifications.worker import DELIVER_MESSAGE, job_defer, job_wake
-    from tests.conftest import _admin_connection
+    from tests.conftest import terminate_own_connection
 
     for queue in (lambda: job_defer(DELIVER_MESSAGE, message_id=1), lambda: job_wake(NOTIFY_NEW_REPORTS)):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        admin = _admin_connection(connection.settings_dict)
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])  # what a restart or failover does
-        admin.close()
+        terminate_own_connection()
         with pytest.raises(OperationalError):
             queue()
         connection.close()
