@@ -667,7 +667,7 @@ def scorecard_window(*, government_id: int, start: datetime, end: datetime, now:
                  "acknowledged_at", "closed_at", "due_at", "duplicate_of_id")
         cursor.execute(BASE_SQL.format(
             public=_inline(cursor, public),
-            events_scope="WHERE report_id IN (SELECT id FROM reports_report WHERE local_government_id = %(gov)s)",
+            events_scope="AND report_id IN (SELECT id FROM reports_report WHERE local_government_id = %(gov)s)",
         ), {"now": observed, "tz": settings.TIME_ZONE, "gov": government_id})
         c = _counts(cursor).get(government_id)
         close = _km(cursor, "sc_km_window_close", "gov_id", "close_days", "closed").get(government_id, {})
